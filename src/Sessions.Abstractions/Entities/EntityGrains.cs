@@ -1,0 +1,23 @@
+using Sessions.Webhooks.Events;
+
+namespace Sessions.Abstractions.Entities;
+
+/// <summary>Finds the grain that owns an entity of a given kind.</summary>
+public static class EntityGrains
+{
+    /// <summary>The grain for <paramref name="kind"/> with key <c>{provider}/{id}</c>.</summary>
+    public static IEntityGrain Get(this IGrainFactory grains, EntityKind kind, string provider, string id)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var key = EntityKey.Of(provider, id);
+        return kind switch
+        {
+            EntityKind.Server => grains.GetGrain<IServerGrain>(key),
+            EntityKind.Session => grains.GetGrain<ISessionGrain>(key),
+            EntityKind.Recording => grains.GetGrain<IRecordingGrain>(key),
+            EntityKind.Livestream => grains.GetGrain<ILivestreamGrain>(key),
+            EntityKind.Application => grains.GetGrain<IApplicationGrain>(key),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no grain for this entity kind"),
+        };
+    }
+}

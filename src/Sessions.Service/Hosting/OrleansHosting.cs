@@ -1,0 +1,102 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Sessions.Abstractions.Hosting;
+using Sessions.Grains.Storage;
+using Sessions.Service.Storage;
+
+namespace Sessions.Service.Hosting;
+
+/// <summary>Orleans set-up per role and storage mode.</summary>
+internal static class OrleansHosting
+{
+    /// <summary>The ADO.NET invariant Orleans 10.4 knows for SQLite; it loads Microsoft.Data.Sqlite.</summary>
+    private const string SqliteInvariant = "System.Data.SQLite";
+
+    private const string PostgresInvariant = "Npgsql";
+
+    /// <summary>Co-hosts a silo in this process.</summary>
+    public static void AddSilo(WebApplicationBuilder builder, ServiceSettings settings)
+    {
+        builder.Services.AddSingleton(sp => new SchemaMigrator(
+            settings.Mode, settings.ConnectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
+        builder.Services.AddHostedService<SchemaMigrationService>();
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Services.AddSerializer(s => s.AddSessionsSerialization());
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+            silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            switch (settings.Mode)
+            {
+                case StorageMode.Sqlite:
+                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+                    silo.AddAdoNetGrainStorage(StorageNames.Entities, o =>
+                    {
+                        o.Invariant = SqliteInvariant;
+                        o.ConnectionString = settings.ConnectionString;
+                    });
+                    silo.UseInMemoryReminderService();
+                    break;
+                case StorageMode.Postgres:
+                    ConfigureEndpoints(silo, settings);
+                    silo.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = PostgresInvariant;
+                        o.ConnectionString = settings.ConnectionString;
+                    });
+                    silo.AddAdoNetGrainStorage(StorageNames.Entities, o =>
+                    {
+                        o.Invariant = PostgresInvariant;
+                        o.ConnectionString = settings.ConnectionString;
+                    });
+                    silo.UseAdoNetReminderService(o =>
+                    {
+                        o.Invariant = PostgresInvariant;
+                        o.ConnectionString = settings.ConnectionString;
+                    });
+                    break;
+                case StorageMode.Memory:
+                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+                    silo.AddMemoryGrainStorage(StorageNames.Entities);
+                    silo.UseInMemoryReminderService();
+                    break;
+            }
+        });
+    }
+
+    /// <summary>Joins an existing cluster as a client, so HTTP front-ends scale apart from silos.</summary>
+    public static void AddClient(WebApplicationBuilder builder, ServiceSettings settings)
+    {
+        builder.UseOrleansClient(client =>
+        {
+            client.Services.AddSerializer(s => s.AddSessionsSerialization());
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+            if (settings.Mode is StorageMode.Postgres)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgresInvariant;
+                    o.ConnectionString = settings.ConnectionString;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+            }
+        });
+    }
+
+    private static void ConfigureEndpoints(ISiloBuilder silo, ServiceSettings settings)
+    {
+        if (settings.AdvertisedHost is { Length: > 0 } host)
+        {
+            // In containers the address peers reach is the container's own; listen on all interfaces.
+            silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
+        }
+    }
+}

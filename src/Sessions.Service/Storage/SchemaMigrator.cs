@@ -1,0 +1,194 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Sessions.Service.Hosting;
+
+namespace Sessions.Service.Storage;
+
+/// <summary>
+/// Applies the project's versioned SQL (deploy/sql/{sqlite,postgres}, embedded at build time) forward-only:
+/// each script runs once, in its own transaction, and is recorded with its digest so a second run changes nothing.
+/// </summary>
+public sealed partial class SchemaMigrator(StorageMode mode, string connectionString, ILogger<SchemaMigrator> logger)
+{
+    private const string HistoryTable = "SessionsSchemaHistory";
+
+    /// <summary>The <c>migrate</c> command: applies the scripts for the configured storage and returns how many ran.</summary>
+    public static async Task<int> MigrateAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var settings = ServiceSettings.Read(configuration);
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole());
+        var migrator = new SchemaMigrator(settings.Mode, settings.ConnectionString, loggers.CreateLogger<SchemaMigrator>());
+        return await migrator.MigrateAsync(cancellationToken);
+    }
+
+    /// <summary>The scripts of one dialect, in the order they apply.</summary>
+    public static IReadOnlyList<(string Name, string Sql)> Scripts(StorageMode mode)
+    {
+        var prefix = $"sql/{Dialect(mode)}/";
+        var assembly = typeof(SchemaMigrator).Assembly;
+        return
+        [
+            .. assembly.GetManifestResourceNames()
+                .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .Select(n => (n[prefix.Length..], Read(assembly, n))),
+        ];
+    }
+
+    /// <summary>Applies every script not yet recorded; throws <see cref="StartupException"/> when the database cannot be reached.</summary>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (mode is StorageMode.Memory)
+        {
+            return 0;
+        }
+
+        await using var connection = await OpenAsync(mode, connectionString, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, cancellationToken);
+        await ExecuteAsync(connection, transaction,
+            $"CREATE TABLE IF NOT EXISTS {HistoryTable} (Script VARCHAR(200) NOT NULL PRIMARY KEY, Sha256 CHAR(64) NOT NULL, AppliedAt VARCHAR(40) NOT NULL)",
+            cancellationToken);
+
+        var applied = await ReadHistoryAsync(connection, transaction, cancellationToken);
+        var count = 0;
+        foreach (var (name, sql) in Scripts(mode))
+        {
+            var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
+            if (applied.TryGetValue(name, out var recorded))
+            {
+                if (!string.Equals(recorded, digest, StringComparison.Ordinal))
+                {
+                    throw new StartupException(
+                        $"SQL script {name} changed after it was applied to this database; scripts are forward-only, add a new one instead.");
+                }
+
+                continue;
+            }
+
+            await ExecuteAsync(connection, transaction, sql, cancellationToken);
+            await using (var record = connection.CreateCommand())
+            {
+                record.Transaction = transaction;
+                record.CommandText = $"INSERT INTO {HistoryTable} (Script, Sha256, AppliedAt) VALUES (@script, @sha, @at)";
+                AddParameter(record, "script", name);
+                AddParameter(record, "sha", digest);
+                AddParameter(record, "at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            LogApplied(logger, name, Dialect(mode));
+            count++;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    /// <summary>Opens a connection to the configured database, creating the SQLite folder and turning on WAL for a file database.</summary>
+    public static async Task<DbConnection> OpenAsync(StorageMode mode, string connectionString, CancellationToken cancellationToken)
+    {
+        DbConnection connection;
+        try
+        {
+            connection = mode switch
+            {
+                StorageMode.Sqlite => CreateSqlite(connectionString),
+                StorageMode.Postgres => new NpgsqlConnection(connectionString),
+                _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "no database in this mode"),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupException($"Storage:ConnectionString is not a valid {mode} connection string: {ex.Message}", ex);
+        }
+
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            if (connection is SqliteConnection)
+            {
+                // WAL lets readers run beside the writer; synchronous stays FULL, so a commit is on disk when it returns.
+                await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", cancellationToken);
+            }
+
+            return connection;
+        }
+        catch (Exception ex) when (ex is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            await connection.DisposeAsync();
+            throw new StartupException(
+                $"the {mode.ToString().ToLowerInvariant()} database named by Storage:ConnectionString cannot be reached ({ex.Message}).", ex);
+        }
+    }
+
+    private static SqliteConnection CreateSqlite(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (builder.Mode is not SqliteOpenMode.Memory && !string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return new SqliteConnection(connectionString);
+    }
+
+    private static async Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Silos starting together must not race on the same scripts; SQLite's write transaction already serialises them.
+        if (connection is NpgsqlConnection)
+        {
+            await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(8243561)", cancellationToken);
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> ReadHistoryAsync(
+        DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT Script, Sha256 FROM {HistoryTable}";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var applied = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            applied[reader.GetString(0)] = reader.GetString(1).Trim();
+        }
+
+        return applied;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static string Dialect(StorageMode mode) => mode.ToString().ToLowerInvariant();
+
+    private static string Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied SQL script {Script} ({Dialect})")]
+    private static partial void LogApplied(ILogger logger, string script, string dialect);
+}

@@ -1,0 +1,63 @@
+namespace Sessions.Webhooks.Events;
+
+/// <summary>Lifecycle of a media server process.</summary>
+public enum ServerState
+{
+    Started = 0,
+    Registered = 1,
+    Unregistered = 2,
+    Stopped = 3,
+}
+
+/// <summary>Lifecycle of a session (channel, meeting, room).</summary>
+public enum SessionStatus
+{
+    Active = 0,
+    Ended = 1,
+}
+
+/// <summary>Lifecycle of a recording.</summary>
+public enum RecordingStatus
+{
+    Pending = 0,
+    Recording = 1,
+    Stopped = 2,
+    Uploading = 3,
+    Ready = 4,
+    Failed = 5,
+    Expired = 6,
+}
+
+/// <summary>Lifecycle of a livestream.</summary>
+public enum LivestreamStatus
+{
+    Idle = 0,
+    Preparing = 1,
+    Connected = 2,
+    Live = 3,
+    Disconnected = 4,
+    Disabled = 5,
+    Deleted = 6,
+}
+
+/// <summary>State of one media connection inside a session (LiveSwitch).</summary>
+public enum ConnectionState
+{
+    Initializing = 0,
+    Connecting = 1,
+    Connected = 2,
+    Failing = 3,
+    Closing = 4,
+    Failed = 5,
+    Closed = 6,
+}
+
+/// <summary>State of one simulcast target of a livestream (FastPix).</summary>
+public enum SimulcastTargetStatus
+{
+    Idle = 0,
+    Starting = 1,
+    Broadcasting = 2,
+    Errored = 3,
+    Deleted = 4,
+}

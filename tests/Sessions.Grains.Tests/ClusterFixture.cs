@@ -1,0 +1,36 @@
+using Orleans.Serialization;
+using Orleans.TestingHost;
+using Sessions.Abstractions.Hosting;
+using Sessions.Grains.Storage;
+
+namespace Sessions.Grains.Tests;
+
+/// <summary>Two in-process silos with memory storage, shared by the grain tests; every test uses fresh keys.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Entities);
+            silo.Services.AddSerializer(s => s.AddSessionsSerialization());
+        });
+        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddSessionsSerialization()));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = nameof(ClusterCollection);
+}

@@ -1,0 +1,4 @@
+using Sessions.Service.Tests.Infrastructure;
+
+// One throwaway PostgreSQL per test run; tests isolate themselves with a database each.
+[assembly: AssemblyFixture(typeof(PostgresServer))]

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging.Abstractions;
+using Sessions.Service.Hosting;
+using Sessions.Service.Storage;
+using Sessions.Service.Tests.Infrastructure;
+
+namespace Sessions.Service.Tests;
+
+public sealed class SchemaMigratorTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task SqliteScriptsApplyOnceAndASecondRunChangesNothing()
+    {
+        using var folder = new TempDirectory("migrate");
+        await AssertAppliesOnceAsync(StorageMode.Sqlite, folder.SqliteConnectionString);
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task PostgresScriptsApplyOnceAndASecondRunChangesNothing()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken);
+        await AssertAppliesOnceAsync(StorageMode.Postgres, connectionString);
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task SilosMigratingTogetherDoNotTripOverEachOther()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken);
+        var runs = Enumerable.Range(0, 4).Select(_ => Migrator(StorageMode.Postgres, connectionString).MigrateAsync(TestContext.Current.CancellationToken));
+
+        var applied = await Task.WhenAll(runs);
+
+        Assert.Equal(SchemaMigrator.Scripts(StorageMode.Postgres).Count, applied.Sum());
+    }
+
+    [Fact]
+    public async Task AScriptEditedAfterItWasAppliedIsRefused()
+    {
+        using var folder = new TempDirectory("migrate-edit");
+        await Migrator(StorageMode.Sqlite, folder.SqliteConnectionString).MigrateAsync(TestContext.Current.CancellationToken);
+        await using (var connection = await SchemaMigrator.OpenAsync(StorageMode.Sqlite, folder.SqliteConnectionString, TestContext.Current.CancellationToken))
+        {
+            await ExecuteAsync(connection, "UPDATE SessionsSchemaHistory SET Sha256 = 'edited'");
+        }
+
+        var error = await Assert.ThrowsAsync<StartupException>(
+            () => Migrator(StorageMode.Sqlite, folder.SqliteConnectionString).MigrateAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("changed after it was applied", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task AssertAppliesOnceAsync(StorageMode mode, string connectionString)
+    {
+        var scripts = SchemaMigrator.Scripts(mode);
+        Assert.NotEmpty(scripts);
+
+        var first = await Migrator(mode, connectionString).MigrateAsync(TestContext.Current.CancellationToken);
+        var queriesAfterFirst = await ReadQueriesAsync(mode, connectionString);
+        var second = await Migrator(mode, connectionString).MigrateAsync(TestContext.Current.CancellationToken);
+        var queriesAfterSecond = await ReadQueriesAsync(mode, connectionString);
+
+        Assert.Equal(scripts.Count, first);
+        Assert.Equal(0, second);
+        Assert.Contains("WriteToStorageKey", queriesAfterFirst.Keys);
+        Assert.Equal(queriesAfterFirst, queriesAfterSecond);
+    }
+
+    private static SchemaMigrator Migrator(StorageMode mode, string connectionString) =>
+        new(mode, connectionString, NullLogger<SchemaMigrator>.Instance);
+
+    private static async Task<Dictionary<string, string>> ReadQueriesAsync(StorageMode mode, string connectionString)
+    {
+        await using var connection = await SchemaMigrator.OpenAsync(mode, connectionString, TestContext.Current.CancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT QueryKey, QueryText FROM OrleansQuery";
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        var queries = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            queries[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return queries;
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
+}

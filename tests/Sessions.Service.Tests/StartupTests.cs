@@ -1,0 +1,56 @@
+using Sessions.Service.Tests.Infrastructure;
+
+namespace Sessions.Service.Tests;
+
+public sealed class StartupTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task UnknownStorageModeStopsTheServiceWithAMessageNamingTheKey()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string> { ["Storage:Mode"] = "cassandra" });
+
+        var exitCode = await service.WaitForExitAsync(StartTimeout, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Storage:Mode is 'cassandra', which is not one of: sqlite, postgres, memory", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachablePostgresStopsTheServiceWithAClearMessage()
+    {
+        var closedPort = FreePort.Next();
+        await using var service = ServiceProcess.Start(new Dictionary<string, string>
+        {
+            ["Storage:Mode"] = "postgres",
+            ["Storage:ConnectionString"] = $"Host=127.0.0.1;Port={closedPort};Database=sessions;Username=sessions;Timeout=3",
+            ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        var exitCode = await service.WaitForExitAsync(StartTimeout, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Sessions cannot start: the postgres database named by Storage:ConnectionString cannot be reached", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SqliteModeCreatesItsDatabaseFileAndBecomesReady()
+    {
+        using var folder = new TempDirectory("start");
+        var file = Path.Combine(folder.Path, "nested", "sessions.db");
+        await using var service = ServiceProcess.Start(new Dictionary<string, string>
+        {
+            ["Storage:ConnectionString"] = $"Data Source={file}",
+            ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        await service.WaitReadyAsync(StartTimeout, TestContext.Current.CancellationToken);
+
+        Assert.True(File.Exists(file), $"expected the SQLite file at {file}");
+        var live = await service.Http.GetAsync("/health/live", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+    }
+}
