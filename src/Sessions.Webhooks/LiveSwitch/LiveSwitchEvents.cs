@@ -1,0 +1,170 @@
+using Sessions.Webhooks.Events;
+using Sessions.Webhooks.Parsing;
+
+namespace Sessions.Webhooks.LiveSwitch;
+
+/// <summary>The LiveSwitch mapping table of <c>design/providers.md</c>: event type to entity and change.</summary>
+internal static class LiveSwitchEvents
+{
+    /// <summary>What one event does: the entity it moves and, for recordings and livestreams, the session to link.</summary>
+    public readonly record struct Mapping(EntityKind Kind, string EntityId, EntityChange Change, string? LinkedSession = null);
+
+    /// <summary>Maps a lower-cased event type; null for a type the tracker does not map.</summary>
+    public static Mapping? Map(string type, JsonFields evt)
+    {
+        var dot = type.IndexOf('.', StringComparison.Ordinal);
+        if (dot > 0 && ServerRole(type.AsSpan(0, dot)) is { } role)
+        {
+            return Server(role, type.AsSpan(dot + 1), evt);
+        }
+        return type switch
+        {
+            "channel.activated" => Session(ChannelId(evt), new SessionStatusChanged(SessionStatus.Active)),
+            "channel.deactivated" => Session(ChannelId(evt), new SessionStatusChanged(SessionStatus.Ended)),
+            "channel.client.joined" => Participant(evt, present: true),
+            "channel.client.left" => Participant(evt, present: false),
+            "channel.client.message" or "channel.server.message" => Session(MessageChannelId(evt), new SessionSeen()),
+            "channel.rtmp.started" => Livestream(ChannelId(evt), LivestreamStatus.Live, "started"),
+            "channel.rtmp.stopped" => Livestream(ChannelId(evt), LivestreamStatus.Idle, "stopped"),
+            "client.registered" => Presence(evt, registered: true),
+            "client.unregistered" => Presence(evt, registered: false),
+            "client.updated" or "client.stats" or "client.message" => ClientActivity(evt),
+            "connection.updated" or "connection.stats" => Session(evt.RequiredObject("connection").RequiredString("channelId"), new SessionSeen()),
+            "server.message" => evt.OptionalObject("message")?.OptionalString("channelId") is { } channelId
+                ? Session(channelId, new SessionSeen())
+                : null,
+            _ when type.StartsWith("channel.recording.", StringComparison.Ordinal) => ChannelRecording(type, evt),
+            _ when type.StartsWith("connection.recording", StringComparison.Ordinal) => ConnectionRecording(type, evt),
+            _ when type.StartsWith("connection.", StringComparison.Ordinal) => Connection(type.AsSpan("connection.".Length), evt),
+            _ => null,
+        };
+    }
+
+    private static string? ServerRole(ReadOnlySpan<char> prefix) => prefix switch
+    {
+        "gateway" => "gateway",
+        "mediaserver" => "mediaserver",
+        "sipconnector" => "sipconnector",
+        "recordingmonitor" => "recordingmonitor",
+        "recordingmover" => "recordingmover",
+        "recordingmuxer" => "recordingmuxer",
+        _ => null,
+    };
+
+    private static Mapping? Server(string role, ReadOnlySpan<char> verb, JsonFields evt)
+    {
+        ServerState? state = verb switch
+        {
+            "started" => ServerState.Started,
+            "registered" => ServerState.Registered,
+            "unregistered" => ServerState.Unregistered,
+            "stopped" => ServerState.Stopped,
+            _ => null,
+        };
+        if (state is null && !verb.SequenceEqual("stats"))
+        {
+            return null;
+        }
+        // The docs show the server object under the origin's name ("gateway": {…}); the role prefix of the type
+        // names the same property, so the role is tried first and the origin second.
+        var server = evt.OptionalObject(role)
+            ?? (evt.OptionalString("origin") is { } origin ? evt.OptionalObject(origin) : null)
+            ?? evt.RequiredObject(role);
+        var id = server.RequiredString("id");
+        EntityChange change = state is { } known ? new ServerStateChanged(role, known, ServerInfo(server)) : new ServerSeen(role);
+        return new Mapping(EntityKind.Server, id, change);
+    }
+
+    private static ServerInfo ServerInfo(JsonFields server) => new(
+        MachineName: server.OptionalString("machineName"),
+        Version: server.OptionalString("version"),
+        CoreCount: server.OptionalInt("coreCount"),
+        OperatingSystem: server.OptionalString("operatingSystem"),
+        OperatingSystemVersion: server.OptionalString("operatingSystemVersion"),
+        Region: server.OptionalString("region"),
+        DeploymentId: server.OptionalString("deploymentId"),
+        Addresses: server.OptionalStrings("addresses"));
+
+    private static Mapping Session(string channelId, EntityChange change) => new(EntityKind.Session, channelId, change);
+
+    private static string ChannelId(JsonFields evt) => evt.RequiredObject("channel").RequiredString("id");
+
+    private static string MessageChannelId(JsonFields evt) =>
+        evt.OptionalObject("channel")?.OptionalString("id")
+        ?? evt.OptionalObject("message")?.OptionalString("channelId")
+        ?? ChannelId(evt);
+
+    private static Mapping Participant(JsonFields evt, bool present)
+    {
+        var channelId = ChannelId(evt);
+        var client = evt.RequiredObject("client");
+        var name = client.OptionalString("userAlias") ?? client.OptionalString("userId");
+        return Session(channelId, new ParticipantChanged(client.RequiredString("id"), present, name));
+    }
+
+    private static Mapping Presence(JsonFields evt, bool registered)
+    {
+        var client = evt.RequiredObject("client");
+        return new Mapping(EntityKind.Application, client.RequiredString("applicationId"), new ClientPresenceChanged(client.RequiredString("id"), registered));
+    }
+
+    private static Mapping ClientActivity(JsonFields evt)
+    {
+        var client = evt.RequiredObject("client");
+        return new Mapping(EntityKind.Application, client.RequiredString("applicationId"), new ClientSeen(client.RequiredString("id")));
+    }
+
+    private static Mapping? Connection(ReadOnlySpan<char> state, JsonFields evt)
+    {
+        ConnectionState? known = state switch
+        {
+            "initializing" => ConnectionState.Initializing,
+            "connecting" => ConnectionState.Connecting,
+            "connected" => ConnectionState.Connected,
+            "failing" => ConnectionState.Failing,
+            "closing" => ConnectionState.Closing,
+            "failed" => ConnectionState.Failed,
+            "closed" => ConnectionState.Closed,
+            _ => null,
+        };
+        if (known is not { } value)
+        {
+            return null;
+        }
+        var connection = evt.RequiredObject("connection");
+        var channelId = connection.RequiredString("channelId");
+        return Session(channelId, new ConnectionChanged(connection.RequiredString("id"), value, connection.OptionalString("clientId")));
+    }
+
+    private static RecordingStatus? RecordingOutcome(string type) =>
+        type.EndsWith(".ready", StringComparison.Ordinal) ? RecordingStatus.Ready
+        : type.EndsWith(".failed", StringComparison.Ordinal) ? RecordingStatus.Failed
+        : type == "channel.recording.expired" ? RecordingStatus.Expired
+        : null;
+
+    /// <summary>The channel's mixed recording, keyed by the channel id and linked to the channel's session.</summary>
+    private static Mapping? ChannelRecording(string type, JsonFields evt)
+    {
+        if (RecordingOutcome(type) is not { } status)
+        {
+            return null;
+        }
+        var channelId = ChannelId(evt);
+        return new Mapping(EntityKind.Recording, channelId, new RecordingStatusChanged(status, type, channelId), channelId);
+    }
+
+    /// <summary>A connection's own recording, keyed by the connection id and linked to its channel's session.</summary>
+    private static Mapping? ConnectionRecording(string type, JsonFields evt)
+    {
+        if (RecordingOutcome(type) is not { } status)
+        {
+            return null;
+        }
+        var connection = evt.RequiredObject("connection");
+        var channelId = connection.OptionalString("channelId");
+        return new Mapping(EntityKind.Recording, connection.RequiredString("id"), new RecordingStatusChanged(status, type, channelId), channelId);
+    }
+
+    private static Mapping Livestream(string channelId, LivestreamStatus status, string word) =>
+        new(EntityKind.Livestream, channelId, new LivestreamStatusChanged(status, word, channelId), channelId);
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+
+namespace Sessions.Webhooks.Parsing;
+
+/// <summary>
+/// One JSON object of a webhook body together with its path, so that every field read can name itself in an error.
+/// Required reads fail with a <see cref="PayloadException"/>; optional reads treat a value of the wrong type as absent,
+/// so a provider that adds or reshapes a detail field does not get its events rejected.
+/// </summary>
+internal readonly struct JsonFields
+{
+    private readonly JsonElement _element;
+    private readonly string _path;
+
+    private JsonFields(JsonElement element, string path)
+    {
+        _element = element;
+        _path = path;
+    }
+
+    /// <summary>The body itself, which must be a JSON object.</summary>
+    public static JsonFields Root(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object
+            ? new JsonFields(root, "")
+            : throw new PayloadException($"body must be a JSON object, not {Describe(root.ValueKind)}");
+
+    /// <summary>One element of a top-level array (a batch), which must be a JSON object.</summary>
+    public static JsonFields Item(JsonElement element, int index) =>
+        element.ValueKind == JsonValueKind.Object
+            ? new JsonFields(element, $"[{index}]")
+            : throw new PayloadException($"item [{index}] must be a JSON object, not {Describe(element.ValueKind)}");
+
+    public string RequiredString(string name)
+    {
+        if (!TryGetValue(name, out var value))
+        {
+            throw PayloadException.Missing(PathOf(name));
+        }
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw PayloadException.WrongType(PathOf(name), "a string");
+        }
+        var text = ReadString(value, name);
+        return text.Length > 0 ? text : throw new PayloadException($"field '{PathOf(name)}' must not be empty");
+    }
+
+    /// <summary>A string, or null when absent, null, empty or not a string (an empty id names nothing).</summary>
+    public string? OptionalString(string name) =>
+        TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String && ReadString(value, name) is { Length: > 0 } text ? text : null;
+
+    public JsonFields RequiredObject(string name)
+    {
+        if (!TryGetValue(name, out var value))
+        {
+            throw PayloadException.Missing(PathOf(name));
+        }
+        return value.ValueKind == JsonValueKind.Object
+            ? new JsonFields(value, PathOf(name))
+            : throw PayloadException.WrongType(PathOf(name), "an object");
+    }
+
+    public JsonFields? OptionalObject(string name) =>
+        TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Object ? new JsonFields(value, PathOf(name)) : null;
+
+    public bool? OptionalBool(string name) =>
+        TryGetValue(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.ValueKind == JsonValueKind.True
+            : null;
+
+    /// <summary>A number, also accepted as a numeric string; fractions are truncated.</summary>
+    public long? OptionalLong(string name)
+    {
+        if (!TryGetValue(name, out var value))
+        {
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.Number)
+        {
+            return value.TryGetInt64(out var whole) ? whole
+                : value.TryGetDouble(out var real) && Math.Abs(real) < long.MaxValue ? (long)real
+                : null;
+        }
+        return value.ValueKind == JsonValueKind.String && long.TryParse(ReadString(value, name), out var parsed) ? parsed : null;
+    }
+
+    public int? OptionalInt(string name) => OptionalLong(name) is { } value && value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
+
+    public IReadOnlyList<string>? OptionalStrings(string name)
+    {
+        if (!TryGetValue(name, out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        var list = new List<string>(value.GetArrayLength());
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                list.Add(ReadString(item, name));
+            }
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// The time that orders the event: absent or null gives null (the caller falls back to the receive time);
+    /// present but unreadable is an error, because guessing the time would let a stale event win.
+    /// </summary>
+    public DateTimeOffset? EventTime(string name)
+    {
+        if (!TryGetValue(name, out var value))
+        {
+            return null;
+        }
+        return Timestamps.TryRead(value, out var time)
+            ? time
+            : throw PayloadException.WrongType(PathOf(name), "a time (ISO-8601 or epoch seconds/milliseconds)");
+    }
+
+    /// <summary>A detail time (start, stop, expiry); unreadable values are treated as absent.</summary>
+    public DateTimeOffset? OptionalTime(string name) =>
+        TryGetValue(name, out var value) && Timestamps.TryRead(value, out var time) ? time : null;
+
+    private bool TryGetValue(string name, out JsonElement value)
+    {
+        try
+        {
+            return _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Lookup unescapes the object's property names; one with a broken surrogate escape is no valid text.
+            throw new PayloadException(_path.Length == 0 ? "a property name of the body is not valid text" : $"a property name in '{_path}' is not valid text");
+        }
+    }
+
+    private string ReadString(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape such as "\uD800" is valid JSON syntax but no valid text.
+            throw PayloadException.WrongType(PathOf(name), "valid text");
+        }
+    }
+
+    private string PathOf(string name) => _path.Length == 0 ? name : $"{_path}.{name}";
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "an object",
+    };
+}
