@@ -1,19 +1,20 @@
-using Sessions.Webhooks.Events;
-
 namespace Sessions.Abstractions.Entities;
 
 /// <summary>Builds and splits grain keys of the form <c>{provider}/{id}</c>.</summary>
-/// <remarks>The provider prefix also keeps keys non-hex, which Orleans' ADO.NET storage needs to keep string keys apart.</remarks>
+/// <remarks>
+/// The provider prefix keeps keys non-hex, which Orleans' ADO.NET storage needs to keep string keys apart. Braces and
+/// the percent sign are percent-encoded: the storage provider formats messages with the grain id and fails on a brace.
+/// </remarks>
 public static class EntityKey
 {
     /// <summary>The grain key of an entity.</summary>
-    public static string Of(string provider, string id) => $"{provider}/{id}";
-
-    /// <summary>The grain key of the entity a canonical event is about.</summary>
-    public static string Of(CanonicalEvent evt)
+    public static string Of(string provider, string id)
     {
-        ArgumentNullException.ThrowIfNull(evt);
-        return Of(evt.Provider, evt.EntityId);
+        ArgumentNullException.ThrowIfNull(id);
+        var safe = id.AsSpan().IndexOfAny('%', '{', '}') < 0
+            ? id
+            : id.Replace("%", "%25", StringComparison.Ordinal).Replace("{", "%7B", StringComparison.Ordinal).Replace("}", "%7D", StringComparison.Ordinal);
+        return $"{provider}/{safe}";
     }
 
     /// <summary>Splits a grain key back into provider and id.</summary>
@@ -21,6 +22,12 @@ public static class EntityKey
     {
         ArgumentNullException.ThrowIfNull(key);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
+        var id = slash < 0 ? key : key[(slash + 1)..];
+        if (id.Contains('%', StringComparison.Ordinal))
+        {
+            id = id.Replace("%7B", "{", StringComparison.Ordinal).Replace("%7D", "}", StringComparison.Ordinal).Replace("%25", "%", StringComparison.Ordinal);
+        }
+
+        return slash < 0 ? ("", id) : (key[..slash], id);
     }
 }

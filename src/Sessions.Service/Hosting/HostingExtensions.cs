@@ -1,17 +1,26 @@
+using Sessions.Service.Api;
+using Sessions.Service.Endpoints;
+using Sessions.Service.Metrics;
 using Sessions.Service.Storage;
+using Sessions.Service.Webhooks;
 
 namespace Sessions.Service.Hosting;
 
 /// <summary>Registration and routing of the whole service, so Program.cs stays a table of contents.</summary>
 public static class HostingExtensions
 {
-    /// <summary>Reads the hosting settings and registers Orleans (silo or client), health checks and the endpoints' services.</summary>
+    /// <summary>Reads the hosting settings and registers Orleans (silo or client), storage, webhooks, the API and health checks.</summary>
     public static WebApplicationBuilder AddSessions(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = ServiceSettings.Read(builder.Configuration);
-        builder.Services.AddSingleton(settings);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
 
+        // Hosted services start in registration order: check the sources, then the schema, then Orleans.
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+        services.AddHostedService<WebhookSourceCheck>();
         if (settings.Role is ServiceRole.Silo)
         {
             OrleansHosting.AddSilo(builder, settings);
@@ -21,8 +30,23 @@ public static class HostingExtensions
             OrleansHosting.AddClient(builder, settings);
         }
 
-        builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks()
+        if (settings.Mode is StorageMode.Memory)
+        {
+            services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
+        }
+        else
+        {
+            services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
+        }
+
+        services.AddHostedService<RawWebhookLogJanitor>();
+        services.AddSingleton<WebhookIngest>();
+        services.AddSingleton<ApiKeys>();
+        services.AddSingleton<SessionsMetrics>();
+        services.AddSingleton<PrometheusText>();
+
+        services.AddProblemDetails();
+        services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
@@ -34,8 +58,16 @@ public static class HostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+
+        // Created now, not on the first scrape, so /metrics counts from the first request; the key is printed at start.
+        app.Services.GetRequiredService<PrometheusText>();
+        app.Services.GetRequiredService<SessionsMetrics>();
+        app.Services.GetRequiredService<ApiKeys>();
+
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
+        app.MapWebhookEndpoints();
+        app.MapApiEndpoints();
         return app;
     }
 }

@@ -48,7 +48,13 @@ public sealed partial class SchemaMigrator(StorageMode mode, string connectionSt
             return 0;
         }
 
-        await using var connection = await OpenAsync(mode, connectionString, cancellationToken);
+        await using var connection = await OpenForMigrationAsync(cancellationToken);
+        if (mode is StorageMode.Sqlite)
+        {
+            // WAL lets readers run beside the writer and is kept in the file; synchronous stays FULL, so a commit is on disk when it returns.
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", cancellationToken);
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await LockAsync(connection, transaction, cancellationToken);
         await ExecuteAsync(connection, transaction,
@@ -90,40 +96,45 @@ public sealed partial class SchemaMigrator(StorageMode mode, string connectionSt
         return count;
     }
 
-    /// <summary>Opens a connection to the configured database, creating the SQLite folder and turning on WAL for a file database.</summary>
+    /// <summary>Opens a connection to the configured database, creating the SQLite folder if needed.</summary>
     public static async Task<DbConnection> OpenAsync(StorageMode mode, string connectionString, CancellationToken cancellationToken)
     {
-        DbConnection connection;
-        try
+        DbConnection connection = mode switch
         {
-            connection = mode switch
-            {
-                StorageMode.Sqlite => CreateSqlite(connectionString),
-                StorageMode.Postgres => new NpgsqlConnection(connectionString),
-                _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "no database in this mode"),
-            };
-        }
-        catch (ArgumentException ex)
-        {
-            throw new StartupException($"Storage:ConnectionString is not a valid {mode} connection string: {ex.Message}", ex);
-        }
-
+            StorageMode.Sqlite => CreateSqlite(connectionString),
+            StorageMode.Postgres => new NpgsqlConnection(connectionString),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "no database in this mode"),
+        };
         try
         {
             await connection.OpenAsync(cancellationToken);
-            if (connection is SqliteConnection)
-            {
-                // WAL lets readers run beside the writer; synchronous stays FULL, so a commit is on disk when it returns.
-                await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL", cancellationToken);
-            }
-
             return connection;
         }
-        catch (Exception ex) when (ex is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        catch
         {
             await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Whether an exception says the database could not be reached or used, as opposed to a bug.</summary>
+    public static bool IsStorageFailure(Exception exception) =>
+        exception is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException;
+
+    private async Task<DbConnection> OpenForMigrationAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenAsync(mode, connectionString, cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupException($"Storage:ConnectionString is not a valid {Dialect(mode)} connection string: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
             throw new StartupException(
-                $"the {mode.ToString().ToLowerInvariant()} database named by Storage:ConnectionString cannot be reached ({ex.Message}).", ex);
+                $"the {Dialect(mode)} database named by Storage:ConnectionString cannot be reached ({ex.Message}).", ex);
         }
     }
 

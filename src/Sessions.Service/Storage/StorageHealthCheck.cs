@@ -21,9 +21,9 @@ internal sealed class StorageHealthCheck(ServiceSettings settings) : IHealthChec
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (StartupException ex)
+        catch (Exception ex) when (SchemaMigrator.IsStorageFailure(ex))
         {
-            return HealthCheckResult.Unhealthy("storage unreachable", ex.InnerException);
+            return HealthCheckResult.Unhealthy("storage unreachable", ex);
         }
     }
 }

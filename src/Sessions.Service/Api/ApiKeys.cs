@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Sessions.Service.Hosting;
+
+namespace Sessions.Service.Api;
+
+/// <summary>
+/// The keys accepted on <c>/api</c>: <c>Api:Keys:0</c>, <c>Api:Keys:1</c>, …; with none configured, one is generated on
+/// first start, kept in the data folder and printed in the log, so a newcomer can call the API at once.
+/// </summary>
+public sealed partial class ApiKeys
+{
+    private readonly byte[][] _keys;
+
+    public ApiKeys(IConfiguration configuration, ServiceSettings settings, IHostEnvironment environment, ILogger<ApiKeys> logger)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(environment);
+        var configured = configuration.GetSection("Api:Keys").GetChildren()
+            .Select(k => k.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).ToList();
+        if (configured.Count == 0)
+        {
+            var file = Path.Combine(DataFolder(settings, environment), "api-key");
+            configured.Add(LoadOrCreate(file, logger));
+        }
+
+        _keys = [.. configured.Select(Encoding.UTF8.GetBytes)];
+    }
+
+    /// <summary>Whether the request carries an accepted key as <c>Authorization: Bearer</c> or <c>X-Api-Key</c>.</summary>
+    public bool Accepts(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var presented = request.Headers["X-Api-Key"].ToString();
+        var authorization = request.Headers.Authorization.ToString();
+        if (presented.Length == 0 && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = authorization["Bearer ".Length..].Trim();
+        }
+
+        if (presented.Length == 0)
+        {
+            return false;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(presented);
+        var accepted = false;
+        foreach (var key in _keys)
+        {
+            accepted |= CryptographicOperations.FixedTimeEquals(key, bytes);
+        }
+
+        return accepted;
+    }
+
+    private static string DataFolder(ServiceSettings settings, IHostEnvironment environment)
+    {
+        if (settings.Mode is StorageMode.Sqlite)
+        {
+            var file = new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource;
+            var folder = Path.GetDirectoryName(Path.GetFullPath(file, environment.ContentRootPath));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                return folder;
+            }
+        }
+
+        return Path.Combine(environment.ContentRootPath, "data");
+    }
+
+    private static string LoadOrCreate(string file, ILogger logger)
+    {
+        if (File.Exists(file))
+        {
+            var existing = File.ReadAllText(file).Trim();
+            if (existing.Length > 0)
+            {
+                LogUsingStoredKey(logger, file);
+                return existing;
+            }
+        }
+
+        var key = "sk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, key + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        LogGeneratedKey(logger, key, file);
+        return key;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "No Api:Keys configured: generated API key {Key} (kept in {File}); send it as 'Authorization: Bearer <key>'")]
+    private static partial void LogGeneratedKey(ILogger logger, string key, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Api:Keys configured: using the generated key kept in {File}")]
+    private static partial void LogUsingStoredKey(ILogger logger, string file);
+}

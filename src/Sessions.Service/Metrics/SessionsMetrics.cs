@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+
+namespace Sessions.Service.Metrics;
+
+/// <summary>The service's own instruments (meter <c>Sessions</c>), exported on <c>/metrics</c> and to any OpenTelemetry listener.</summary>
+public sealed class SessionsMetrics : IDisposable
+{
+    public const string MeterName = "Sessions";
+
+    /// <summary>Label value used for a source name that is not configured, so attackers cannot create label values.</summary>
+    public const string UnknownSource = "_unknown";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _received;
+    private readonly Counter<long> _events;
+    private readonly Counter<long> _rejected;
+    private readonly Histogram<double> _duration;
+
+    public SessionsMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _meter = meters.Create(MeterName);
+        _received = _meter.CreateCounter<long>("sessions_webhook_received", "{request}", "Webhook requests received, by source");
+        _events = _meter.CreateCounter<long>("sessions_webhook_events", "{event}", "Webhook events by outcome: applied, duplicate, stale, ignored");
+        _rejected = _meter.CreateCounter<long>("sessions_webhook_rejected", "{request}", "Webhook requests rejected, by reason");
+        _duration = _meter.CreateHistogram<double>("sessions_webhook_duration", "s", "Time from request to durable answer");
+    }
+
+    public void Received(string source, string kind) =>
+        _received.Add(1, new("source", source), new("kind", kind));
+
+    public void Event(string source, string kind, string outcome) =>
+        _events.Add(1, new("source", source), new("kind", kind), new("outcome", outcome));
+
+    public void Rejected(string source, string kind, string reason) =>
+        _rejected.Add(1, new("source", source), new("kind", kind), new("reason", reason));
+
+    public void Duration(string source, string kind, TimeSpan elapsed) =>
+        _duration.Record(elapsed.TotalSeconds, new("source", source), new("kind", kind));
+
+    public void Dispose() => _meter.Dispose();
+}

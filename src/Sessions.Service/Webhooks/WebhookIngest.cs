@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Sessions.Abstractions.Entities;
+using Sessions.Service.Metrics;
+using Sessions.Webhooks;
+using Sessions.Webhooks.Events;
+
+namespace Sessions.Service.Webhooks;
+
+/// <summary>The answer to an accepted webhook: one outcome per event, in body order.</summary>
+public sealed record WebhookAnswer(IReadOnlyList<EventOutcome> Events);
+
+/// <summary>
+/// The ingest path of <c>POST /webhooks/{source}</c>: resolve the source, read the body bounded, let the adapters verify
+/// and parse it, apply every event to its grain, keep the body in the raw log, and only then answer 200.
+/// Every rejection happens before anything is stored.
+/// </summary>
+public sealed partial class WebhookIngest(
+    IOptionsMonitor<WebhookOptions> options,
+    IGrainFactory grains,
+    IRawWebhookLog rawLog,
+    SessionsMetrics metrics,
+    TimeProvider time,
+    ILogger<WebhookIngest> logger)
+{
+    /// <summary>Headers kept in the raw log as they are.</summary>
+    private static readonly string[] KeptHeaders =
+        ["content-type", "user-agent", "dyte-uuid", "dyte-webhook-id", "rtk-uuid", "webhook-id", "webhook-timestamp"];
+
+    /// <summary>Headers whose presence is kept in the raw log but never their value.</summary>
+    private static readonly string[] RedactedHeaders =
+        ["authorization", "x-applicationsignature", "fastpix-signature", "dyte-signature", "rtk-signature", "x-eyeson-signature", "webhook-signature"];
+
+    public async Task<IResult> HandleAsync(string sourceName, HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        var settings = options.CurrentValue;
+        var source = settings.Find(sourceName);
+        if (source is null)
+        {
+            metrics.Received(SessionsMetrics.UnknownSource, "");
+            return Reject(SessionsMetrics.UnknownSource, "", "unknown_source", StatusCodes.Status404NotFound, "Unknown webhook source",
+                $"No webhook source named '{sourceName}' is configured (Webhooks:Sources:{{name}}).");
+        }
+
+        metrics.Received(source.Name, source.Kind);
+        if (!IsJson(request.ContentType))
+        {
+            return Reject(source, "unsupported_media_type", StatusCodes.Status415UnsupportedMediaType, "Body must be JSON",
+                $"Content-Type is '{request.ContentType}'; send application/json.");
+        }
+
+        var body = await BoundedBody.ReadAsync(request, settings.MaxBodyBytes, cancellationToken);
+        if (body is not { } bytes)
+        {
+            return Reject(source, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large",
+                $"The body is larger than {settings.MaxBodyBytes} bytes (Webhooks:MaxBodyBytes).");
+        }
+
+        var receivedAt = time.GetUtcNow();
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var verdict = WebhookPipeline.Handle(source, new WebhookRequest(bytes, headers, request.Query["token"], receivedAt));
+        switch (verdict)
+        {
+            case WebhookVerdict.Unauthorized unauthorized:
+                return Reject(source, "unauthorized", StatusCodes.Status401Unauthorized, "Not authenticated", unauthorized.Detail);
+            case WebhookVerdict.Invalid invalid:
+                return Reject(source, "invalid", StatusCodes.Status400BadRequest, "Invalid webhook body", invalid.Detail);
+        }
+
+        var items = ((WebhookVerdict.Accepted)verdict).Items;
+        IReadOnlyList<EventOutcome> outcomes;
+        try
+        {
+            outcomes = await Task.WhenAll(items.Select(ApplyAsync));
+            await rawLog.AppendAsync(
+                new RawWebhook(0, source.Name, source.Kind, receivedAt, LoggedHeaders(headers), bytes, outcomes), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever went wrong, the events are not known to be stored: 503 makes the provider retry, and dedupe absorbs
+            // the events of this body that did get stored.
+            LogNotStored(logger, ex, source.Name);
+            metrics.Rejected(source.Name, source.Kind, "unavailable");
+            return TypedResults.Problem(
+                title: "Not stored",
+                detail: "The events could not be stored durably right now; retry later.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+        }
+
+        foreach (var outcome in outcomes)
+        {
+            metrics.Event(source.Name, source.Kind, outcome.Outcome);
+        }
+
+        metrics.Duration(source.Name, source.Kind, Stopwatch.GetElapsedTime(started));
+        return TypedResults.Ok(new WebhookAnswer(outcomes));
+    }
+
+    private async Task<EventOutcome> ApplyAsync(WebhookItem item)
+    {
+        switch (item)
+        {
+            case CanonicalEvent evt:
+                var outcome = await grains.Get(evt.Kind, evt.Provider, evt.EntityId).ApplyAsync(evt);
+                return new EventOutcome(evt.Type, EntityName(evt), outcome.ToString().ToLowerInvariant());
+            case UnmappedEvent unmapped:
+                return new EventOutcome(unmapped.Type, unmapped.EntityHint, "ignored");
+            default:
+                throw new UnreachableException($"unexpected webhook item {item.GetType().Name}");
+        }
+    }
+
+    /// <summary>How an entity is named in answers and logs: <c>{kind}/{provider}/{id}</c>.</summary>
+    public static string EntityName(CanonicalEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        return $"{evt.Kind.ToString().ToLowerInvariant()}/{evt.Provider}/{evt.EntityId}";
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    private static Dictionary<string, string> LoggedHeaders(Dictionary<string, string> headers)
+    {
+        var logged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in KeptHeaders)
+        {
+            if (headers.TryGetValue(name, out var value))
+            {
+                logged[name] = value;
+            }
+        }
+
+        foreach (var name in RedactedHeaders.Where(headers.ContainsKey))
+        {
+            logged[name] = "[redacted]";
+        }
+
+        return logged;
+    }
+
+    private ProblemHttpResult Reject(WebhookSource source, string reason, int status, string title, string detail) =>
+        Reject(source.Name, source.Kind, reason, status, title, detail);
+
+    private ProblemHttpResult Reject(string source, string kind, string reason, int status, string title, string detail)
+    {
+        metrics.Rejected(source, kind, reason);
+        LogRejected(logger, source, reason, detail);
+        return TypedResults.Problem(title: title, detail: detail, statusCode: status);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook for source {Source} rejected ({Reason}): {Detail}")]
+    private static partial void LogRejected(ILogger logger, string source, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook for source {Source} not stored; answered 503")]
+    private static partial void LogNotStored(ILogger logger, Exception exception, string source);
+}
