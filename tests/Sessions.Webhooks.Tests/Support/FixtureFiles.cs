@@ -27,8 +27,23 @@ public static class FixtureFiles
     private static readonly JsonSerializerOptions Minified = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly Lazy<SortedDictionary<string, Fixture>> Loaded = new(Load);
 
-    /// <summary>The fixtures folder: <c>../shared/fixtures</c> next to the repository root.</summary>
-    public static string Directory { get; } = Locate();
+    /// <summary>The folder holding Sessions.sln (initialised first: the folders below are found from it).</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    /// <summary>
+    /// The fixtures folder: the team's <c>../shared/fixtures</c> beside the repository when it is there, else the copy in
+    /// <c>tests/fixtures</c>, so a clone on its own still tests itself (<c>FixtureCopyTests</c> keeps the two equal).
+    /// </summary>
+    public static string Directory { get; } = Shared ?? Copy;
+
+    /// <summary>The team's shared fixtures beside the repository, or null when the clone stands alone.</summary>
+    public static string? Shared =>
+        System.IO.Directory.Exists(Path.Combine(RepositoryRoot, "..", "shared", "fixtures"))
+            ? Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures"))
+            : null;
+
+    /// <summary>The copy of the fixtures kept in the repository.</summary>
+    public static string Copy => Path.Combine(RepositoryRoot, "tests", "fixtures");
 
     public static IReadOnlyCollection<Fixture> All => Loaded.Value.Values;
 
@@ -38,19 +53,17 @@ public static class FixtureFiles
 
     public static string ReadText(string relativePath) => File.ReadAllText(Path.Combine(Directory, relativePath));
 
-    private static string Locate()
+    private static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Sessions.sln")) || System.IO.Directory.Exists(Path.Combine(dir.FullName, ".git")))
+            if (File.Exists(Path.Combine(dir.FullName, "Sessions.sln")))
             {
-                var fixtures = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures"));
-                return System.IO.Directory.Exists(fixtures)
-                    ? fixtures
-                    : throw new DirectoryNotFoundException($"The shared fixtures are missing: expected {fixtures} beside the repository.");
+                return dir.FullName;
             }
         }
-        throw new DirectoryNotFoundException($"No repository root (Sessions.sln or .git) above {AppContext.BaseDirectory}.");
+
+        throw new DirectoryNotFoundException($"No repository root (Sessions.sln) above {AppContext.BaseDirectory}.");
     }
 
     private static SortedDictionary<string, Fixture> Load()
