@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Sessions.Service.Api;
 using Sessions.Service.Endpoints;
 using Sessions.Service.Metrics;
@@ -45,6 +47,8 @@ public static class HostingExtensions
         services.AddSingleton<SessionsMetrics>();
         services.AddSingleton<PrometheusText>();
 
+        // Status words travel as camelCase strings ("registered", "applied"), as the HTTP contract promises.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddProblemDetails();
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
