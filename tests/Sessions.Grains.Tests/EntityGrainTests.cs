@@ -1,4 +1,6 @@
 using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Indexing;
+using Sessions.Abstractions.Servers;
 using Sessions.Webhooks.Events;
 
 namespace Sessions.Grains.Tests;
@@ -9,7 +11,7 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task UnknownEntityHasNoSnapshot()
     {
-        var grain = fixture.Grains.Get(EntityKind.Session, "dyte", $"s-{Guid.NewGuid():N}");
+        var grain = fixture.Grains.GetGrain<IServerGrain>(EntityKey.Of("liveswitch", $"gw-{Guid.NewGuid():N}"));
 
         Assert.Null(await grain.GetAsync());
     }
@@ -18,7 +20,7 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
     public async Task AppliedEventsComeBackInTheSnapshotAndARetryIsADuplicate()
     {
         var id = $"gw-{Guid.NewGuid():N}";
-        var grain = fixture.Grains.Get(EntityKind.Server, "liveswitch", id);
+        var grain = fixture.Grains.GetGrain<IServerGrain>(EntityKey.Of("liveswitch", id));
         var started = Events.Server(id, ServerState.Started, 0);
 
         Assert.Equal(TransitionOutcome.Applied, await grain.ApplyAsync(started));
@@ -27,7 +29,57 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
 
         var snapshot = await grain.GetAsync();
         Assert.NotNull(snapshot);
-        Assert.Equal((EntityKind.Server, "liveswitch", id), (snapshot.Kind, snapshot.Provider, snapshot.Id));
-        Assert.Equal(["gateway.started", "gateway.registered"], snapshot.Timeline.Select(e => e.Type));
+        Assert.Equal(("liveswitch", id, ServerState.Registered), (snapshot.Provider, snapshot.Id, snapshot.State));
+        Assert.Equal(["gateway.started", "gateway.registered"], snapshot.Timeline!.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task EntityFilesItselfInItsIndexShard()
+    {
+        var id = $"gw-{Guid.NewGuid():N}";
+        var key = EntityKey.Of("liveswitch", id);
+        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, ServerState.Stopped, 0));
+        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
+
+        var found = await WaitForAsync(async () =>
+            (await shard.ListAsync(new IndexQuery("stopped", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
+
+        Assert.Equal("down", found.Facets["health"]);
+        Assert.Null(found.Item.Timeline);
+    }
+
+    [Fact]
+    public async Task FinishedEntityPastRetentionIsRemovedFromStorageAndIndex()
+    {
+        var id = $"gw-{Guid.NewGuid():N}";
+        var key = EntityKey.Of("liveswitch", id);
+        var grain = fixture.Grains.GetGrain<IServerGrain>(key);
+        await grain.ApplyAsync(Events.Server(id, ServerState.Started, 0));
+        Assert.False(await grain.ExpireAsync(DateTimeOffset.UtcNow.AddDays(1)));
+        await grain.ApplyAsync(Events.Server(id, ServerState.Stopped, 10));
+        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
+        await WaitForAsync(async () => (await shard.ListAsync(new IndexQuery("stopped", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
+
+        Assert.Equal(1, await WaitForAsync(async () => await shard.SweepAsync(DateTimeOffset.UtcNow.AddSeconds(1)) is var n and > 0 ? (int?)n : null));
+
+        Assert.Null(await grain.GetAsync());
+        Assert.DoesNotContain(await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000)), e => e.Id == id);
+    }
+
+    /// <summary>Index updates are one-way calls: poll briefly until the shard has caught up.</summary>
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException("the index shard did not catch up within 5 s");
     }
 }

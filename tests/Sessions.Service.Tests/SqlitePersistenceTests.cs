@@ -28,20 +28,21 @@ public sealed class SqlitePersistenceTests
             Change = new ServerStateChanged("gateway", ServerState.Started),
         };
 
-        EntitySnapshot? before;
+        Sessions.Abstractions.Servers.ServerSnapshot? before;
         await using (var first = new SessionsApiFactory(settings))
         {
             var grains = first.Services.GetRequiredService<IGrainFactory>();
             Assert.Equal(TransitionOutcome.Applied, await grains.Get(EntityKind.Server, "liveswitch", id).ApplyAsync(started));
-            before = await grains.Get(EntityKind.Server, "liveswitch", id).GetAsync();
+            before = await grains.GetGrain<IServerGrain>(EntityKey.Of("liveswitch", id)).GetAsync();
         }
 
         await using var second = new SessionsApiFactory(settings);
-        var after = await second.Services.GetRequiredService<IGrainFactory>().Get(EntityKind.Server, "liveswitch", id).GetAsync();
+        var after = await second.Services.GetRequiredService<IGrainFactory>().GetGrain<IServerGrain>(EntityKey.Of("liveswitch", id)).GetAsync();
 
         Assert.NotNull(before);
         Assert.NotNull(after);
         Assert.Equal(before.Timeline, after.Timeline);
+        Assert.Equal(ServerState.Started, after.State);
         Assert.Equal(TransitionOutcome.Duplicate,
             await second.Services.GetRequiredService<IGrainFactory>().Get(EntityKind.Server, "liveswitch", id).ApplyAsync(started));
     }

@@ -1,54 +1,125 @@
 using Microsoft.Extensions.Logging;
 using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Indexing;
 using Sessions.Webhooks.Events;
 
 namespace Sessions.Grains.Entities;
 
 /// <summary>
-/// The part every entity grain shares: delegate to the pure fold, persist only when something changed,
-/// and on a failed write drop the activation so the next call reloads what storage really holds.
+/// The thin grain around a kind's pure state machine: dedupe and fold (in <see cref="EntityLog"/>), persist before
+/// answering, then file the entity in its index shard. Non-reentrant, so each event is applied atomically. If a write
+/// fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the activation is dropped
+/// so the next call reloads what storage really holds.
 /// </summary>
-public abstract partial class EntityGrain(
-    EntityKind kind,
-    IPersistentState<EntityLogState> state,
-    ILogger logger) : Grain, IEntityGrain
+public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
+    IPersistentState<EntityRecord<TState>> record,
+    TimeProvider time,
+    ILogger logger) : Grain, IEntityGrain<TSnapshot>
+    where TState : class, new()
+    where TSnapshot : class
+    where TMachine : IEntityStateMachine<TState, TSnapshot>
 {
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Re-file on activation: an index shard that lost recent updates (a silo crash) is repaired by the entities' return.
+        if (record.RecordExists)
+        {
+            Publish(notify: false);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task<TransitionOutcome> ApplyAsync(CanonicalEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        var outcome = EntityLog.Apply(state.State, evt);
-        if (outcome is not TransitionOutcome.Applied)
+        var outcome = EntityLog.Apply<TState, TSnapshot, TMachine>(record.State, evt);
+        var finished = TMachine.FinishedAt(record.State.State) is not null;
+        var justFinished = finished && !record.State.FinishedObservedAt.HasValue;
+        if (finished != record.State.FinishedObservedAt.HasValue)
         {
+            record.State.FinishedObservedAt = finished ? time.GetUtcNow() : null;
+        }
+
+        if (outcome is TransitionOutcome.Duplicate)
+        {
+            // A provider retry: the first delivery may have been stored while its answer (or index update) was lost.
+            Publish(notify: false);
             return outcome;
         }
 
         try
         {
-            await state.WriteStateAsync();
+            await record.WriteStateAsync();
         }
         catch (Exception ex)
         {
-            // Memory is now ahead of storage; reloading on the next call is the only honest state.
-            LogWriteFailed(logger, ex, kind, this.GetPrimaryKeyString());
+            LogWriteFailed(logger, ex, TMachine.Kind, this.GetPrimaryKeyString());
             DeactivateOnIdle();
             throw;
+        }
+
+        Publish(notify: outcome is TransitionOutcome.Applied);
+        if (justFinished)
+        {
+            // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it).
+            DeactivateOnIdle();
         }
 
         return outcome;
     }
 
-    public Task<EntitySnapshot?> GetAsync()
+    public Task<TSnapshot?> GetAsync()
     {
-        if (!state.RecordExists || state.State.FirstEventAt is not { } first || state.State.LastEventAt is not { } last)
+        var header = EntityLog.Header(record.State, this.GetPrimaryKeyString());
+        return Task.FromResult(header is null ? null : TMachine.Snapshot(record.State.State, header, [.. record.State.Timeline]));
+    }
+
+    public async Task<bool> ExpireAsync(DateTimeOffset finishedBefore)
+    {
+        if (!record.RecordExists || record.State.FinishedObservedAt is not { } finished || finished >= finishedBefore)
         {
-            return Task.FromResult<EntitySnapshot?>(null);
+            return false;
         }
 
-        var (provider, id) = EntityKey.Split(this.GetPrimaryKeyString());
-        return Task.FromResult<EntitySnapshot?>(
-            new EntitySnapshot(kind, provider, id, first, last, [.. state.State.Timeline]));
+        var version = record.State.Version;
+        await record.ClearStateAsync();
+        record.State = new EntityRecord<TState>();
+        Shard().RemoveAsync(this.GetPrimaryKeyString(), version).Ignore();
+        LogExpired(logger, TMachine.Kind, this.GetPrimaryKeyString(), finished);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    private IIndexShardGrain<TSnapshot> Shard() =>
+        GrainFactory.GetGrain<IIndexShardGrain<TSnapshot>>(IndexShards.KeyFor(TMachine.Kind, this.GetPrimaryKeyString()));
+
+    private void Publish(bool notify)
+    {
+        var header = EntityLog.Header(record.State, this.GetPrimaryKeyString());
+        if (header is null)
+        {
+            return;
+        }
+
+        var state = record.State.State;
+        var entry = new IndexEntry<TSnapshot>(
+            TMachine.Kind,
+            header.Provider,
+            header.Id,
+            TMachine.Status(state),
+            TMachine.Facets(state),
+            header.FirstEventAt,
+            record.State.FinishedObservedAt,
+            record.State.Version,
+            header.LastEventAt,
+            TMachine.ListItem(state, header));
+        Shard().UpsertAsync(entry, notify).Ignore();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} {Key}: state write failed; deactivating so the next call reloads")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, EntityKind kind, string key);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Key}: finished (seen at {FinishedAt}), past retention; state removed")]
+    private static partial void LogExpired(ILogger logger, EntityKind kind, string key, DateTimeOffset finishedAt);
 }

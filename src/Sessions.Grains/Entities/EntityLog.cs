@@ -3,32 +3,59 @@ using Sessions.Webhooks.Events;
 
 namespace Sessions.Grains.Entities;
 
-/// <summary>Pure fold of canonical events into an <see cref="EntityLogState"/>: dedupe, then record on the timeline.</summary>
+/// <summary>The pure part every entity shares: dedupe, delegate to the kind's machine, keep times and the timeline.</summary>
 internal static class EntityLog
 {
-    public static TransitionOutcome Apply(EntityLogState state, CanonicalEvent evt)
+    public static TransitionOutcome Apply<TState, TSnapshot, TMachine>(EntityRecord<TState> record, CanonicalEvent evt)
+        where TState : class, new()
+        where TMachine : IEntityStateMachine<TState, TSnapshot>
     {
-        if (state.SeenKeys.Contains(evt.DedupeKey))
+        if (record.SeenKeys.Contains(evt.DedupeKey))
         {
             return TransitionOutcome.Duplicate;
         }
 
-        state.SeenKeys.Add(evt.DedupeKey);
-        if (state.SeenKeys.Count > EntityLogState.MaxSeenKeys)
+        record.SeenKeys.Add(evt.DedupeKey);
+        if (record.SeenKeys.Count > EntityRecord<TState>.MaxSeenKeys)
         {
-            state.SeenKeys.RemoveAt(0);
+            record.SeenKeys.RemoveAt(0);
         }
 
-        var entry = new TimelineEntry(evt.OccurredAt, evt.Type, TransitionOutcome.Applied);
-        var index = state.Timeline.FindLastIndex(e => e.At <= evt.OccurredAt) + 1;
-        state.Timeline.Insert(index, entry);
-        if (state.Timeline.Count > EntityLogState.MaxTimeline)
+        var changed = TMachine.Apply(record.State, evt);
+        if (record.FirstEventAt is not { } first || evt.OccurredAt < first)
         {
-            state.Timeline.RemoveAt(0);
+            record.FirstEventAt = evt.OccurredAt;
+            changed = true;
         }
 
-        state.FirstEventAt = state.FirstEventAt is { } first && first <= evt.OccurredAt ? first : evt.OccurredAt;
-        state.LastEventAt = state.LastEventAt is { } last && last >= evt.OccurredAt ? last : evt.OccurredAt;
-        return TransitionOutcome.Applied;
+        if (record.LastEventAt is not { } last || evt.OccurredAt > last)
+        {
+            record.LastEventAt = evt.OccurredAt;
+            changed = true;
+        }
+
+        var outcome = changed ? TransitionOutcome.Applied : TransitionOutcome.Stale;
+        var index = record.Timeline.FindLastIndex(e => e.At <= evt.OccurredAt) + 1;
+        record.Timeline.Insert(index, new TimelineEntry(evt.OccurredAt, evt.Type, outcome));
+        if (record.Timeline.Count > EntityRecord<TState>.MaxTimeline)
+        {
+            record.Timeline.RemoveAt(0);
+        }
+
+        record.Version++;
+        return outcome;
+    }
+
+    /// <summary>Who the entity is and when it was first and last heard of; null before any event.</summary>
+    public static EntityHeader? Header<TState>(EntityRecord<TState> record, string key)
+        where TState : class, new()
+    {
+        if (record.FirstEventAt is not { } first || record.LastEventAt is not { } last)
+        {
+            return null;
+        }
+
+        var (provider, id) = EntityKey.Split(key);
+        return new EntityHeader(provider, id, first, last);
     }
 }

@@ -1,8 +1,17 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using Sessions.Abstractions.Applications;
 using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Livestreams;
+using Sessions.Abstractions.Recordings;
+using Sessions.Abstractions.Servers;
+using Sessions.Abstractions.Sessions;
+using Sessions.Grains.Applications;
+using Sessions.Grains.Livestreams;
+using Sessions.Grains.Recordings;
+using Sessions.Grains.Servers;
+using Sessions.Grains.Sessions;
 using Sessions.Grains.Storage;
-using Sessions.Webhooks.Events;
 
 namespace Sessions.Grains.Entities;
 
@@ -12,29 +21,34 @@ namespace Sessions.Grains.Entities;
 /// <summary>One media server process.</summary>
 [GrainType("server"), PreferLocalPlacement]
 public sealed class ServerGrain(
-    [PersistentState("server", StorageNames.Entities)] IPersistentState<EntityLogState> state,
-    ILogger<ServerGrain> logger) : EntityGrain(EntityKind.Server, state, logger), IServerGrain;
+    [PersistentState("server", StorageNames.Entities)] IPersistentState<EntityRecord<ServerState>> record,
+    TimeProvider time,
+    ILogger<ServerGrain> logger) : EntityGrain<ServerState, ServerSnapshot, ServerStateMachine>(record, time, logger), IServerGrain;
 
 /// <summary>One session.</summary>
 [GrainType("session"), PreferLocalPlacement]
 public sealed class SessionGrain(
-    [PersistentState("session", StorageNames.Entities)] IPersistentState<EntityLogState> state,
-    ILogger<SessionGrain> logger) : EntityGrain(EntityKind.Session, state, logger), ISessionGrain;
+    [PersistentState("session", StorageNames.Entities)] IPersistentState<EntityRecord<SessionState>> record,
+    TimeProvider time,
+    ILogger<SessionGrain> logger) : EntityGrain<SessionState, SessionSnapshot, SessionStateMachine>(record, time, logger), ISessionGrain;
 
 /// <summary>One recording.</summary>
 [GrainType("recording"), PreferLocalPlacement]
 public sealed class RecordingGrain(
-    [PersistentState("recording", StorageNames.Entities)] IPersistentState<EntityLogState> state,
-    ILogger<RecordingGrain> logger) : EntityGrain(EntityKind.Recording, state, logger), IRecordingGrain;
+    [PersistentState("recording", StorageNames.Entities)] IPersistentState<EntityRecord<RecordingState>> record,
+    TimeProvider time,
+    ILogger<RecordingGrain> logger) : EntityGrain<RecordingState, RecordingSnapshot, RecordingStateMachine>(record, time, logger), IRecordingGrain;
 
 /// <summary>One livestream.</summary>
 [GrainType("livestream"), PreferLocalPlacement]
 public sealed class LivestreamGrain(
-    [PersistentState("livestream", StorageNames.Entities)] IPersistentState<EntityLogState> state,
-    ILogger<LivestreamGrain> logger) : EntityGrain(EntityKind.Livestream, state, logger), ILivestreamGrain;
+    [PersistentState("livestream", StorageNames.Entities)] IPersistentState<EntityRecord<LivestreamState>> record,
+    TimeProvider time,
+    ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, time, logger), ILivestreamGrain;
 
 /// <summary>One provider application.</summary>
 [GrainType("application"), PreferLocalPlacement]
 public sealed class ApplicationGrain(
-    [PersistentState("application", StorageNames.Entities)] IPersistentState<EntityLogState> state,
-    ILogger<ApplicationGrain> logger) : EntityGrain(EntityKind.Application, state, logger), IApplicationGrain;
+    [PersistentState("application", StorageNames.Entities)] IPersistentState<EntityRecord<ApplicationState>> record,
+    TimeProvider time,
+    ILogger<ApplicationGrain> logger) : EntityGrain<ApplicationState, ApplicationSnapshot, ApplicationStateMachine>(record, time, logger), IApplicationGrain;

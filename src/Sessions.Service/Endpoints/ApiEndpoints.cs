@@ -11,7 +11,8 @@ public static class ApiEndpoints
     public static RouteGroupBuilder MapApiEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(RequireApiKeyAsync);
-        api.MapEntityEndpoints();
+        api.MapQueryEndpoints();
+        api.MapStreamEndpoints();
         api.MapGet("/webhooks/log", ReadRawLogAsync).WithName("ReadWebhookLog").WithTags("Webhooks")
             .WithSummary("Accepted webhook bodies, newest first (signature headers redacted).");
         app.MapGet("/metrics", (PrometheusText prometheus) => Results.Text(prometheus.Render(), "text/plain; version=0.0.4; charset=utf-8"))

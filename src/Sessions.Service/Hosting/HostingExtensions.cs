@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Scalar.AspNetCore;
 using Sessions.Service.Api;
 using Sessions.Service.Endpoints;
+using Sessions.Service.Live;
+using Sessions.Service.Queries;
 using Sessions.Service.Metrics;
 using Sessions.Service.Storage;
 using Sessions.Service.Webhooks;
@@ -43,6 +46,14 @@ public static class HostingExtensions
 
         services.AddHostedService<RawWebhookLogJanitor>();
         services.AddSingleton<WebhookIngest>();
+        services.AddSingleton<IndexReader>();
+        services.AddSingleton<ChangeFeed>();
+        if (settings.Role is ServiceRole.Silo)
+        {
+            services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
+            services.AddHostedService<RetentionService>();
+        }
+
         services.AddSingleton<ApiKeys>();
         services.AddSingleton<SessionsMetrics>();
         services.AddSingleton<PrometheusText>();
@@ -50,6 +61,7 @@ public static class HostingExtensions
         // Status words travel as camelCase strings ("registered", "applied"), as the HTTP contract promises.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
         services.AddProblemDetails();
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
@@ -70,6 +82,8 @@ public static class HostingExtensions
 
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("Sessions API"));
         app.MapWebhookEndpoints();
         app.MapApiEndpoints();
         return app;

@@ -27,6 +27,7 @@ internal static class OrleansHosting
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
+            silo.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("Orleans:GrainCollection"));
             switch (settings.Mode)
             {
                 case StorageMode.Sqlite:

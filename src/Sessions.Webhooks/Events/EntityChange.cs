@@ -19,6 +19,7 @@ namespace Sessions.Webhooks.Events;
 [JsonDerivedType(typeof(SimulcastTargetChanged), "simulcastTarget")]
 [JsonDerivedType(typeof(LivestreamAssetCreated), "livestreamAsset")]
 [JsonDerivedType(typeof(ClientPresenceChanged), "clientPresence")]
+[JsonDerivedType(typeof(ClientSeen), "clientSeen")]
 public abstract record EntityChange;
 
 /// <summary>Server facts from a <c>{role}.started</c> event; every field is optional.</summary>

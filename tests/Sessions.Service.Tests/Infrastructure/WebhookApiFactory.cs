@@ -106,3 +106,4 @@ public sealed class WebhookApiFactory : IAsyncLifetime
         }
     }
 }
+

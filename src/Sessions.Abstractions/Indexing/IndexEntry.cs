@@ -1,0 +1,102 @@
+using Sessions.Webhooks.Events;
+
+namespace Sessions.Abstractions.Indexing;
+
+/// <summary>Where an entry sits in a list: newest first by creation time, then by key; also the list cursor.</summary>
+[GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.IndexPosition")]
+public readonly record struct IndexPosition(
+    [property: Id(0)] DateTimeOffset CreatedAt,
+    [property: Id(1)] string Key) : IComparable<IndexPosition>
+{
+    public int CompareTo(IndexPosition other)
+    {
+        var byTime = other.CreatedAt.CompareTo(CreatedAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(Key, other.Key);
+    }
+
+    public static bool operator <(IndexPosition left, IndexPosition right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(IndexPosition left, IndexPosition right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(IndexPosition left, IndexPosition right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(IndexPosition left, IndexPosition right) => left.CompareTo(right) >= 0;
+}
+
+/// <summary>What an index shard knows of one entity: how to file it, and its list item.</summary>
+/// <typeparam name="TItem">The entity kind's snapshot type, in its compact list form.</typeparam>
+[GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.IndexEntry`1")]
+public sealed record IndexEntry<TItem>(
+    [property: Id(0)] EntityKind Kind,
+    [property: Id(1)] string Provider,
+    [property: Id(2)] string Id,
+    [property: Id(3)] string Status,
+    [property: Id(4)] IReadOnlyDictionary<string, string> Facets,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset? FinishedAt,
+    [property: Id(7)] long Version,
+    [property: Id(8)] DateTimeOffset UpdatedAt,
+    [property: Id(9)] TItem Item)
+{
+    /// <summary>The grain key of the entity (<c>{provider}/{id}</c>).</summary>
+    public string Key => Entities.EntityKey.Of(Provider, Id);
+
+    /// <summary>Where the entry sorts in lists.</summary>
+    public IndexPosition Position => new(CreatedAt, Key);
+}
+
+/// <summary>A filter and page request against the index shards of one kind.</summary>
+[GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.IndexQuery")]
+public sealed record IndexQuery(
+    [property: Id(0)] string? Status,
+    [property: Id(1)] string? Provider,
+    [property: Id(2)] IReadOnlyDictionary<string, string>? Facets,
+    [property: Id(3)] IndexPosition? After,
+    [property: Id(4)] int Limit);
+
+/// <summary>Counts of one shard (or, summed, of one kind): total, by status, and by each facet's values.</summary>
+[GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.IndexCounts")]
+public sealed record IndexCounts(
+    [property: Id(0)] int Total,
+    [property: Id(1)] IReadOnlyDictionary<string, int> ByStatus,
+    [property: Id(2)] IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ByFacet)
+{
+    public static IndexCounts Empty { get; } = new(0, new Dictionary<string, int>(), new Dictionary<string, IReadOnlyDictionary<string, int>>());
+
+    /// <summary>The sum of several shards' counts.</summary>
+    public static IndexCounts Sum(IEnumerable<IndexCounts> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        var total = 0;
+        var byStatus = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var byFacet = new SortedDictionary<string, SortedDictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var part in parts)
+        {
+            total += part.Total;
+            foreach (var (status, count) in part.ByStatus)
+            {
+                byStatus[status] = byStatus.GetValueOrDefault(status) + count;
+            }
+
+            foreach (var (facet, values) in part.ByFacet)
+            {
+                var sums = byFacet.TryGetValue(facet, out var existing) ? existing : byFacet[facet] = new(StringComparer.Ordinal);
+                foreach (var (value, count) in values)
+                {
+                    sums[value] = sums.GetValueOrDefault(value) + count;
+                }
+            }
+        }
+
+        return new IndexCounts(total, byStatus, byFacet.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, int>)f.Value, StringComparer.Ordinal));
+    }
+}
+
+/// <summary>One entity changed: what the live stream (<c>GET /api/stream</c>) sends.</summary>
+[GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.EntityChangeNotice")]
+public sealed record EntityChangeNotice(
+    [property: Id(0)] EntityKind Kind,
+    [property: Id(1)] string Provider,
+    [property: Id(2)] string Id,
+    [property: Id(3)] string Status,
+    [property: Id(4)] DateTimeOffset At);

@@ -1,0 +1,34 @@
+using Sessions.Abstractions.Entities;
+
+namespace Sessions.Grains.Entities;
+
+/// <summary>What an entity grain persists: the kind's own state plus what every entity keeps (dedupe keys, timeline, times).</summary>
+/// <typeparam name="TState">The state of the kind's state machine.</typeparam>
+[GenerateSerializer, Alias("Sessions.Grains.Entities.EntityRecord`1")]
+public sealed class EntityRecord<TState>
+    where TState : class, new()
+{
+    /// <summary>How many dedupe keys an entity remembers; older ones fall out first (the folds are idempotent anyway).</summary>
+    public const int MaxSeenKeys = 256;
+
+    /// <summary>How many timeline entries an entity keeps; the oldest by event time fall out first.</summary>
+    public const int MaxTimeline = 200;
+
+    [Id(0)] public DateTimeOffset? FirstEventAt { get; set; }
+    [Id(1)] public DateTimeOffset? LastEventAt { get; set; }
+
+    /// <summary>Dedupe keys in arrival order, bounded by <see cref="MaxSeenKeys"/>.</summary>
+    [Id(2)] public List<string> SeenKeys { get; set; } = [];
+
+    /// <summary>Timeline ordered by event time, bounded by <see cref="MaxTimeline"/>.</summary>
+    [Id(3)] public List<TimelineEntry> Timeline { get; set; } = [];
+
+    /// <summary>Bumped on every stored change; index shards keep the highest they were told.</summary>
+    [Id(4)] public long Version { get; set; }
+
+    [Id(5)] public TState State { get; set; } = new();
+
+    /// <summary>When this tracker saw the entity finish (receive time, not event time): retention counts from here,
+    /// so a replay of old events is not removed the moment it lands.</summary>
+    [Id(6)] public DateTimeOffset? FinishedObservedAt { get; set; }
+}

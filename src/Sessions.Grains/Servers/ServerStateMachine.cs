@@ -1,0 +1,147 @@
+using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Servers;
+using Sessions.Grains.Entities;
+using Sessions.Webhooks.Events;
+using ServerLifecycle = Sessions.Webhooks.Events.ServerState;
+
+namespace Sessions.Grains.Servers;
+
+/// <summary>
+/// Servers: the lifecycle is time-first (ties: started &lt; registered &lt; unregistered &lt; stopped), so a
+/// <c>started</c> newer than a <c>stopped</c> is a restart; every distinct <c>started</c> is one incarnation.
+/// Machine facts come from every state event (each carries the server object), newest wins per field.
+/// </summary>
+public sealed class ServerStateMachine : IEntityStateMachine<ServerState, ServerSnapshot>
+{
+    private const string Gateway = "gateway";
+
+    private static readonly EntityHeader Nobody = new("", "", default, default);
+
+    public static EntityKind Kind => EntityKind.Server;
+
+    public static bool Apply(ServerState state, CanonicalEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(evt);
+        var before = ListItem(state, Nobody);
+        switch (evt.Change)
+        {
+            case ServerStateChanged changed:
+                Fold(state, evt, changed);
+                break;
+            case ServerSeen seen:
+                // Stats move last-seen (the header's business); they may also be the only place the role shows.
+                state.Role.KeepHighest(EventStamp.TimeFirst(evt.OccurredAt, 0, evt.DedupeKey), seen.Role);
+                break;
+            default:
+                return false;
+        }
+
+        return ListItem(state, Nobody) != before;
+    }
+
+    public static ServerSnapshot Snapshot(ServerState state, EntityHeader header, IReadOnlyList<TimelineEntry> timeline) =>
+        Render(state, header, timeline);
+
+    public static ServerSnapshot ListItem(ServerState state, EntityHeader header) => Render(state, header, null);
+
+    public static string Status(ServerState state) => Word(Lifecycle(state));
+
+    public static IReadOnlyDictionary<string, string> Facets(ServerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["role"] = state.Role.Value ?? "",
+            ["region"] = state.Region.Value ?? "",
+            ["health"] = Word(Health(Lifecycle(state), state.Role.Value)),
+        };
+    }
+
+    public static DateTimeOffset? FinishedAt(ServerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Lifecycle.Stamp is { } stamp && state.Lifecycle.Value == ServerLifecycle.Stopped ? stamp.At : null;
+    }
+
+    /// <summary>healthy: a gateway started or registered, any other role registered; degraded: up but not serving; down: stopped.</summary>
+    private static ServerHealth Health(ServerLifecycle state, string? role) => state switch
+    {
+        ServerLifecycle.Stopped => ServerHealth.Down,
+        ServerLifecycle.Registered => ServerHealth.Healthy,
+        ServerLifecycle.Started when string.Equals(role, Gateway, StringComparison.OrdinalIgnoreCase) => ServerHealth.Healthy,
+        _ => ServerHealth.Degraded,
+    };
+
+    private static void Fold(ServerState state, CanonicalEvent evt, ServerStateChanged changed)
+    {
+        var stamp = EventStamp.TimeFirst(evt.OccurredAt, (int)changed.State, evt.DedupeKey);
+        state.Lifecycle.KeepHighest(stamp, changed.State);
+        state.Role.KeepHighest(stamp, changed.Role);
+        if (changed.State == ServerLifecycle.Started)
+        {
+            SortedSets.Add(state.Starts, evt.DedupeKey);
+        }
+
+        if (changed.Info is not { } info)
+        {
+            return;
+        }
+
+        state.MachineName.Offer(stamp, info.MachineName);
+        state.Version.Offer(stamp, info.Version);
+        state.CoreCount.Offer(stamp, info.CoreCount);
+        state.OperatingSystem.Offer(stamp, info.OperatingSystem);
+        state.OperatingSystemVersion.Offer(stamp, info.OperatingSystemVersion);
+        state.Region.Offer(stamp, info.Region);
+        state.DeploymentId.Offer(stamp, info.DeploymentId);
+    }
+
+    /// <summary>A server heard of only through stats is running: it counts as started.</summary>
+    private static ServerLifecycle Lifecycle(ServerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Lifecycle.Stamp is null ? ServerLifecycle.Started : state.Lifecycle.Value;
+    }
+
+    private static ServerSnapshot Render(ServerState state, EntityHeader header, IReadOnlyList<TimelineEntry>? timeline)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        var lifecycle = Lifecycle(state);
+        return new ServerSnapshot(
+            header.Provider,
+            header.Id,
+            state.Role.Value,
+            lifecycle,
+            Health(lifecycle, state.Role.Value),
+            state.MachineName.Value,
+            state.Version.Value,
+            state.Region.Value,
+            state.DeploymentId.Value,
+            state.CoreCount.Value,
+            state.OperatingSystem.Value,
+            state.OperatingSystemVersion.Value,
+            state.Starts.Count,
+            state.Lifecycle.Stamp?.At,
+            header.FirstEventAt,
+            header.LastEventAt,
+            timeline);
+    }
+
+    private static string Word(ServerLifecycle state) => state switch
+    {
+        ServerLifecycle.Started => "started",
+        ServerLifecycle.Registered => "registered",
+        ServerLifecycle.Unregistered => "unregistered",
+        ServerLifecycle.Stopped => "stopped",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    private static string Word(ServerHealth health) => health switch
+    {
+        ServerHealth.Healthy => "healthy",
+        ServerHealth.Degraded => "degraded",
+        ServerHealth.Down => "down",
+        _ => throw new ArgumentOutOfRangeException(nameof(health), health, null),
+    };
+}

@@ -1,0 +1,164 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Indexing;
+using Sessions.Abstractions.Livestreams;
+using Sessions.Abstractions.Recordings;
+using Sessions.Abstractions.Servers;
+using Sessions.Abstractions.Sessions;
+using Sessions.Service.Queries;
+using Sessions.Webhooks.Events;
+
+namespace Sessions.Service.Endpoints;
+
+/// <summary>Counts of one kind: the total and how many are in each status (servers also by health).</summary>
+public sealed record KindCounts(int Total, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int>? ByHealth = null);
+
+/// <summary><c>GET /api/overview</c>: one line per kind.</summary>
+public sealed record Overview(KindCounts Servers, KindCounts Sessions, KindCounts Recordings, KindCounts Livestreams);
+
+/// <summary><c>GET /api/fleet</c>: fleet health by state, health, role and region, and the servers that are not healthy.</summary>
+public sealed record Fleet(
+    int Total,
+    IReadOnlyDictionary<string, int> ByState,
+    IReadOnlyDictionary<string, int> ByHealth,
+    IReadOnlyDictionary<string, int> ByRole,
+    IReadOnlyDictionary<string, int> ByRegion,
+    IReadOnlyList<ServerSnapshot> Unhealthy);
+
+/// <summary>The read side of <c>/api</c>: overview, fleet, lists with filters and cursors, and one entity with its timeline.</summary>
+public static class QueryEndpoints
+{
+    private const int DefaultLimit = 50;
+    private const int MaxLimit = 500;
+    private const int MaxUnhealthy = 100;
+
+    public static RouteGroupBuilder MapQueryEndpoints(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/overview", GetOverviewAsync).WithName("GetOverview").WithTags("Overview");
+        api.MapGet("/fleet", GetFleetAsync).WithName("GetFleet").WithTags("Servers");
+
+        api.MapGet("/servers", ListServersAsync).WithName("ListServers").WithTags("Servers");
+        api.MapGet("/servers/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
+            GetAsync<IServerGrain, ServerSnapshot>(grains, EntityKind.Server, provider, id)).WithName("GetServer").WithTags("Servers");
+
+        api.MapGet("/sessions", (IndexReader index, string? status, string? provider, int? limit, string? cursor) =>
+            ListAsync<SessionSnapshot, SessionStatus>(index, status, provider, null, limit, cursor)).WithName("ListSessions").WithTags("Sessions");
+        api.MapGet("/sessions/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
+            GetAsync<ISessionGrain, SessionSnapshot>(grains, EntityKind.Session, provider, id)).WithName("GetSession").WithTags("Sessions");
+
+        api.MapGet("/recordings", (IndexReader index, string? status, string? provider, int? limit, string? cursor) =>
+            ListAsync<RecordingSnapshot, RecordingStatus>(index, status, provider, null, limit, cursor)).WithName("ListRecordings").WithTags("Recordings");
+        api.MapGet("/recordings/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
+            GetAsync<IRecordingGrain, RecordingSnapshot>(grains, EntityKind.Recording, provider, id)).WithName("GetRecording").WithTags("Recordings");
+
+        api.MapGet("/livestreams", (IndexReader index, string? status, string? provider, int? limit, string? cursor) =>
+            ListAsync<LivestreamSnapshot, LivestreamStatus>(index, status, provider, null, limit, cursor)).WithName("ListLivestreams").WithTags("Livestreams");
+        api.MapGet("/livestreams/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
+            GetAsync<ILivestreamGrain, LivestreamSnapshot>(grains, EntityKind.Livestream, provider, id)).WithName("GetLivestream").WithTags("Livestreams");
+
+        api.MapGet("/applications/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
+            GetAsync<IApplicationGrain, ApplicationSnapshot>(grains, EntityKind.Application, provider, id)).WithName("GetApplication").WithTags("Applications");
+        return api;
+    }
+
+    public static async Task<Ok<Overview>> GetOverviewAsync(IndexReader index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var servers = index.CountAsync<ServerSnapshot>();
+        var sessions = index.CountAsync<SessionSnapshot>();
+        var recordings = index.CountAsync<RecordingSnapshot>();
+        var livestreams = index.CountAsync<LivestreamSnapshot>();
+        await Task.WhenAll(servers, sessions, recordings, livestreams);
+        return TypedResults.Ok(new Overview(
+            new KindCounts(servers.Result.Total, servers.Result.ByStatus, Facet(servers.Result, "health")),
+            Counts(sessions.Result),
+            Counts(recordings.Result),
+            Counts(livestreams.Result)));
+    }
+
+    public static async Task<Ok<Fleet>> GetFleetAsync(IndexReader index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var counts = index.CountAsync<ServerSnapshot>();
+        var down = index.ListAsync<ServerSnapshot>(null, null, new Dictionary<string, string> { ["health"] = "down" }, null, MaxUnhealthy);
+        var degraded = index.ListAsync<ServerSnapshot>(null, null, new Dictionary<string, string> { ["health"] = "degraded" }, null, MaxUnhealthy);
+        await Task.WhenAll(counts, down, degraded);
+        return TypedResults.Ok(new Fleet(
+            counts.Result.Total,
+            counts.Result.ByStatus,
+            Facet(counts.Result, "health"),
+            Facet(counts.Result, "role"),
+            Facet(counts.Result, "region"),
+            [.. down.Result.Items.Concat(degraded.Result.Items).Take(MaxUnhealthy)]));
+    }
+
+    public static Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
+        IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor)
+    {
+        var facets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in new[] { ("role", role), ("region", region), ("health", health) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                facets[name] = value;
+            }
+        }
+
+        return ListAsync<ServerSnapshot, ServerState>(index, state, provider, facets, limit, cursor);
+    }
+
+    public static async Task<Results<Ok<Page<TItem>>, ProblemHttpResult>> ListAsync<TItem, TStatus>(
+        IndexReader index, string? status, string? provider, IReadOnlyDictionary<string, string>? facets, int? limit, string? cursor)
+        where TStatus : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (status is not null && !Enum.GetNames<TStatus>().Any(n => string.Equals(n, status, StringComparison.OrdinalIgnoreCase)))
+        {
+            return BadRequest($"status '{status}' is not one of: {string.Join(", ", Enum.GetNames<TStatus>().Select(Word))}.");
+        }
+
+        if (limit is < 1 or > MaxLimit)
+        {
+            return BadRequest($"limit must be between 1 and {MaxLimit}.");
+        }
+
+        try
+        {
+            IndexReader.DecodeCursor(cursor);
+        }
+        catch (FormatException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+
+        var page = await index.ListAsync<TItem>(status is null ? null : Word(status), provider, facets, cursor, limit ?? DefaultLimit);
+        return TypedResults.Ok(page);
+    }
+
+    public static async Task<Results<Ok<TSnapshot>, ProblemHttpResult>> GetAsync<TGrain, TSnapshot>(
+        IGrainFactory grains, EntityKind kind, string provider, string id)
+        where TGrain : IEntityGrain<TSnapshot>
+        where TSnapshot : class
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var snapshot = await grains.GetGrain<TGrain>(EntityKey.Of(provider, id)).GetAsync();
+        return snapshot is null
+            ? TypedResults.Problem(
+                title: "Not found",
+                detail: $"No {Word(kind.ToString())} '{id}' from provider '{provider}' has been seen.",
+                statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(snapshot);
+    }
+
+    private static KindCounts Counts(IndexCounts counts) => new(counts.Total, counts.ByStatus);
+
+    private static IReadOnlyDictionary<string, int> Facet(IndexCounts counts, string facet) =>
+        counts.ByFacet.TryGetValue(facet, out var values) ? values : new Dictionary<string, int>();
+
+    private static string Word(string name) => string.Concat(char.ToLowerInvariant(name[0]).ToString(), name[1..]);
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(title: "Invalid query", detail: detail, statusCode: StatusCodes.Status400BadRequest);
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Sessions.Service.Live;
+
+namespace Sessions.Service.Endpoints;
+
+/// <summary><c>GET /api/stream</c>: server-sent events, one <c>change</c> event per entity change, as it happens.</summary>
+public static class StreamEndpoints
+{
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    public static RouteGroupBuilder MapStreamEndpoints(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/stream", StreamAsync)
+            .WithName("StreamChanges")
+            .WithTags("Live")
+            .WithSummary("Server-sent events: 'ready' once listening, then a 'change' event (kind, provider, id, status, at) per entity change.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        return api;
+    }
+
+    /// <summary>
+    /// Sends <c>ready</c> as soon as this process listens to the cluster (so a client knows that what follows is
+    /// complete), then every change, with a comment line every 15 s that keeps proxies from closing an idle stream.
+    /// </summary>
+    public static async Task StreamAsync(HttpContext context, ChangeFeed feed, IOptions<JsonOptions> json)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(json);
+        var aborted = context.RequestAborted;
+        var (changes, lease) = await feed.ListenAsync(aborted);
+        using (lease)
+        {
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            await response.WriteAsync("event: ready\ndata: {}\n\n", aborted);
+            await response.Body.FlushAsync(aborted);
+            try
+            {
+                while (!aborted.IsCancellationRequested)
+                {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                    wait.CancelAfter(KeepAlive);
+                    try
+                    {
+                        var change = await changes.ReadAsync(wait.Token);
+                        await response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(change, json.Value.SerializerOptions)}\n\n", aborted);
+                        while (changes.TryRead(out var next))
+                        {
+                            await response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(next, json.Value.SerializerOptions)}\n\n", aborted);
+                        }
+                    }
+                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                    {
+                        await response.WriteAsync(": keep-alive\n\n", aborted);
+                    }
+
+                    await response.Body.FlushAsync(aborted);
+                }
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                // The client went away: the normal end of a stream.
+            }
+        }
+    }
+}

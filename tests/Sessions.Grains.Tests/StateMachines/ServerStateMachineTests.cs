@@ -1,0 +1,156 @@
+using Sessions.Abstractions.Servers;
+using Sessions.Grains.Servers;
+using Sessions.Webhooks.Events;
+using static Sessions.Grains.Tests.StateMachines.Canonical;
+using ServerLifecycle = Sessions.Webhooks.Events.ServerState;
+using ServerMachineState = Sessions.Grains.Servers.ServerState;
+
+namespace Sessions.Grains.Tests.StateMachines;
+
+/// <summary>The LiveSwitch server rows of design/providers.md, restarts, and the health rule.</summary>
+public sealed class ServerStateMachineTests
+{
+    private static readonly ServerInfo Machine = new(
+        MachineName: "LS-GW-01", Version: "1.17.4", CoreCount: 8, OperatingSystem: "linux",
+        OperatingSystemVersion: "Ubuntu 22.04", Region: "eu-west", DeploymentId: "dep-1");
+
+    private static CanonicalEvent Gateway(ServerLifecycle state, double seconds, ServerInfo? info = null) =>
+        At(seconds, new ServerStateChanged("gateway", state, info));
+
+    private static CanonicalEvent MediaServer(ServerLifecycle state, double seconds) =>
+        At(seconds, new ServerStateChanged("mediaserver", state));
+
+    [Fact]
+    public void StartedRecordsRoleAndMachineFacts()
+    {
+        var (_, server) = Server(Gateway(ServerLifecycle.Started, 0, Machine));
+
+        Assert.Equal(("gateway", ServerLifecycle.Started, T0, 1), (server.Role, server.State, server.Since, server.Incarnation));
+        Assert.Equal(
+            ("LS-GW-01", "1.17.4", 8, "linux", "Ubuntu 22.04", "eu-west", "dep-1"),
+            (server.MachineName, server.Version, server.CoreCount, server.OperatingSystem, server.OperatingSystemVersion, server.Region, server.DeploymentId));
+        Assert.Equal("started", ServerStateMachine.Status(new ServerMachineState()));
+    }
+
+    [Theory]
+    [InlineData("gateway", ServerLifecycle.Started, ServerHealth.Healthy)]
+    [InlineData("gateway", ServerLifecycle.Registered, ServerHealth.Healthy)]
+    [InlineData("gateway", ServerLifecycle.Unregistered, ServerHealth.Degraded)]
+    [InlineData("gateway", ServerLifecycle.Stopped, ServerHealth.Down)]
+    [InlineData("mediaserver", ServerLifecycle.Started, ServerHealth.Degraded)]
+    [InlineData("mediaserver", ServerLifecycle.Registered, ServerHealth.Healthy)]
+    [InlineData("mediaserver", ServerLifecycle.Unregistered, ServerHealth.Degraded)]
+    [InlineData("recordingmuxer", ServerLifecycle.Stopped, ServerHealth.Down)]
+    public void HealthFollowsRoleAndState(string role, ServerLifecycle state, ServerHealth health)
+    {
+        var (machine, server) = Server(At(0, new ServerStateChanged(role, state)));
+
+        Assert.Equal(health, server.Health);
+        Assert.Equal(health.ToString().ToLowerInvariant(), ServerStateMachine.Facets(machine)["health"]);
+    }
+
+    [Fact]
+    public void RegisteredAndUnregisteredMoveTheState()
+    {
+        var (registered, _) = Server(MediaServer(ServerLifecycle.Registered, 5));
+        var (unregistered, snapshot) = Server(MediaServer(ServerLifecycle.Registered, 5), MediaServer(ServerLifecycle.Unregistered, 900));
+
+        Assert.Equal("registered", ServerStateMachine.Status(registered));
+        Assert.Equal("unregistered", ServerStateMachine.Status(unregistered));
+        Assert.Equal(T0.AddSeconds(900), snapshot.Since);
+        Assert.Null(ServerStateMachine.FinishedAt(unregistered));
+    }
+
+    [Fact]
+    public void StoppedIsDownAndFinished()
+    {
+        var (machine, server) = Server(Gateway(ServerLifecycle.Started, 0), Gateway(ServerLifecycle.Stopped, 960));
+
+        Assert.Equal((ServerLifecycle.Stopped, ServerHealth.Down), (server.State, server.Health));
+        Assert.Equal(T0.AddSeconds(960), ServerStateMachine.FinishedAt(machine));
+    }
+
+    [Fact]
+    public void StatsMoveOnlyLastSeen()
+    {
+        var (machine, _) = Server(Gateway(ServerLifecycle.Registered, 0, Machine));
+
+        Assert.False(ServerStateMachine.Apply(machine, At(30, new ServerSeen("gateway"))));
+        Assert.Equal("registered", ServerStateMachine.Status(machine));
+    }
+
+    [Fact]
+    public void StatsAloneNameTheRoleOfARunningServer()
+    {
+        var (machine, server) = Server(At(30, new ServerSeen("mediaserver")));
+
+        Assert.Equal(("mediaserver", ServerLifecycle.Started, null, 0), (server.Role, server.State, server.Since, server.Incarnation));
+        Assert.Equal("mediaserver", ServerStateMachine.Facets(machine)["role"]);
+        Assert.Equal("", ServerStateMachine.Facets(machine)["region"]);
+    }
+
+    [Fact]
+    public void StartedAfterStoppedIsARestart()
+    {
+        var events = new[] { Gateway(ServerLifecycle.Started, 0), Gateway(ServerLifecycle.Stopped, 60), Gateway(ServerLifecycle.Started, 120) };
+
+        CanonicalEvent[][] orders = [events, [.. events.Reverse()], [events[1], events[2], events[0]]];
+        foreach (var order in orders)
+        {
+            var (machine, server) = Server(order);
+
+            Assert.Equal((ServerLifecycle.Started, 2, ServerHealth.Healthy, T0.AddSeconds(120)), (server.State, server.Incarnation, server.Health, server.Since));
+            Assert.Null(ServerStateMachine.FinishedAt(machine));
+        }
+    }
+
+    [Fact]
+    public void RestartOfAMediaServerIsDegradedUntilItRegistersAgain()
+    {
+        var (machine, server) = Server(
+            MediaServer(ServerLifecycle.Started, 0), MediaServer(ServerLifecycle.Registered, 5), MediaServer(ServerLifecycle.Stopped, 60),
+            MediaServer(ServerLifecycle.Started, 120));
+
+        Assert.Equal((2, ServerHealth.Degraded), (server.Incarnation, server.Health));
+        Assert.True(ServerStateMachine.Apply(machine, MediaServer(ServerLifecycle.Registered, 125)));
+        Assert.Equal(ServerHealth.Healthy, ServerStateMachine.Snapshot(machine, Header, []).Health);
+    }
+
+    [Fact]
+    public void LateStoppedOfTheFirstIncarnationDoesNotStopTheSecond()
+    {
+        var (machine, _) = Server(Gateway(ServerLifecycle.Started, 0), Gateway(ServerLifecycle.Started, 120));
+
+        Assert.False(ServerStateMachine.Apply(machine, Gateway(ServerLifecycle.Stopped, 60)));
+        Assert.Equal("started", ServerStateMachine.Status(machine));
+    }
+
+    [Fact]
+    public void EqualTimesResolveByRankStartedRegisteredUnregisteredStopped()
+    {
+        var (_, server) = Server(Gateway(ServerLifecycle.Stopped, 10), Gateway(ServerLifecycle.Started, 10), Gateway(ServerLifecycle.Unregistered, 10));
+
+        Assert.Equal(ServerLifecycle.Stopped, server.State);
+    }
+
+    [Fact]
+    public void MachineFactsAreNewestPerFieldAndOlderEventsDoNotOverwrite()
+    {
+        var (machine, _) = Server(Gateway(ServerLifecycle.Started, 100, new ServerInfo(MachineName: "new", Version: "2.0")));
+
+        Assert.True(ServerStateMachine.Apply(machine, Gateway(ServerLifecycle.Registered, 50, new ServerInfo(MachineName: "old", Region: "us-east"))));
+        var server = ServerStateMachine.Snapshot(machine, Header, []);
+
+        Assert.Equal(("new", "2.0", "us-east"), (server.MachineName, server.Version, server.Region));
+    }
+
+    [Fact]
+    public void RepeatedEventChangesNothing()
+    {
+        var started = Gateway(ServerLifecycle.Started, 0, Machine);
+        var (machine, _) = Server(started);
+
+        Assert.False(ServerStateMachine.Apply(machine, started));
+        Assert.Single(machine.Starts);
+    }
+}

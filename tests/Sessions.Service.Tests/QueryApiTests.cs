@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sessions.Service.Tests.Infrastructure;
+
+namespace Sessions.Service.Tests;
+
+/// <summary>The read side over HTTP: lists and cursors, aggregates that agree with the entities, the live stream, errors.</summary>
+public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<WebhookApiFactory>
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly string[] ServerVerbs = ["started", "registered", "unregistered", "stopped"];
+    private static readonly string[] RecordingWords = ["pending", "recording", "uploading", "ready", "failed"];
+
+    [Fact]
+    public async Task StreamDeliversAChangeWithinASecondOfTheWebhook()
+    {
+        using var request = WebhookApiFactory.Api(HttpMethod.Get, "/api/stream");
+        using var response = await api.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var id = $"live-{Guid.NewGuid():N}";
+
+        await PostAsync(StandardEvents.Request("session.started", T0, new { provider = "acme", id, title = "Stand-up" }));
+        var posted = Stopwatch.StartNew();
+        using var oneSecond = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        oneSecond.CancelAfter(TimeSpan.FromSeconds(1));
+        var change = await ReadChangeAsync(reader, id, oneSecond.Token);
+
+        Assert.True(posted.Elapsed < TimeSpan.FromSeconds(1), $"change arrived after {posted.Elapsed}");
+        Assert.Equal("session", change.GetProperty("kind").GetString());
+        Assert.Equal("acme", change.GetProperty("provider").GetString());
+        Assert.Equal("active", change.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task ListsPageThroughEveryEntityOnceWithCursors()
+    {
+        var provider = "page" + Guid.NewGuid().ToString("N")[..8];
+        var ids = Enumerable.Range(0, 23).Select(i => $"s-{i:00}").ToList();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            await PostAsync(StandardEvents.Request("session.started", T0.AddMinutes(i % 5), new { provider, id }));
+        }
+
+        var seen = await EventuallyAsync(async () =>
+        {
+            var all = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await GetJsonAsync($"/api/sessions?provider={provider}&status=active&limit=5" + (cursor is null ? "" : $"&cursor={cursor}"));
+                Assert.True(page.GetProperty("items").GetArrayLength() <= 5);
+                all.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+                cursor = page.GetProperty("nextCursor").GetString();
+            }
+            while (cursor is not null);
+            return all;
+        }, all => all.Count == ids.Count);
+
+        Assert.Equal(ids.Order(), seen.Order());
+        var times = new List<DateTimeOffset>();
+        foreach (var id in seen)
+        {
+            times.Add((await GetJsonAsync($"/api/sessions/{provider}/{id}")).GetProperty("startedAt").GetDateTimeOffset());
+        }
+
+        Assert.Equal(times.OrderDescending(), times);
+    }
+
+    [Fact]
+    public async Task AggregatesAgreeWithTheEntitiesAfterABurst()
+    {
+        var provider = "burst" + Guid.NewGuid().ToString("N")[..8];
+        var random = new Random(42);
+        var requests = new List<Sessions.Webhooks.WebhookRequest>();
+        for (var i = 0; i < 2400; i++)
+        {
+            var at = T0.AddSeconds(random.Next(0, 3600));
+            requests.Add(random.Next(3) switch
+            {
+                0 => StandardEvents.Request(random.Next(2) == 0 ? "session.started" : "session.ended", at, new { provider, id = $"s-{random.Next(200)}" }),
+                1 => StandardEvents.Request($"server.{ServerVerbs[random.Next(4)]}", at,
+                    new { provider, id = $"srv-{random.Next(100)}", role = random.Next(2) == 0 ? "gateway" : "mediaserver", region = random.Next(2) == 0 ? "eu" : "us" }),
+                _ => StandardEvents.Request("recording.status", at,
+                    new { provider, id = $"r-{random.Next(150)}", status = RecordingWords[random.Next(5)] }),
+            });
+        }
+
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
+            async (request, _) => await PostAsync(request));
+
+        var truth = new Dictionary<string, int>();
+        foreach (var (kind, prefix, count, field) in new[] { ("sessions", "s", 200, "status"), ("servers", "srv", 100, "state"), ("recordings", "r", 150, "status") })
+        {
+            for (var n = 0; n < count; n++)
+            {
+                using var get = WebhookApiFactory.Api(HttpMethod.Get, $"/api/{kind}/{provider}/{prefix}-{n}");
+                using var response = await api.Client.SendAsync(get, TestContext.Current.CancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var status = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty(field).GetString();
+                    truth[$"{kind}:{status}"] = truth.GetValueOrDefault($"{kind}:{status}") + 1;
+                }
+            }
+        }
+
+        var counted = await EventuallyAsync(async () =>
+        {
+            var listed = new Dictionary<string, int>();
+            foreach (var key in truth.Keys)
+            {
+                var (kind, status) = (key.Split(':')[0], key.Split(':')[1]);
+                var filter = kind == "servers" ? "state" : "status";
+                var total = 0;
+                string? cursor = null;
+                do
+                {
+                    var page = await GetJsonAsync($"/api/{kind}?provider={provider}&{filter}={status}&limit=500" + (cursor is null ? "" : $"&cursor={cursor}"));
+                    total += page.GetProperty("items").GetArrayLength();
+                    cursor = page.GetProperty("nextCursor").GetString();
+                }
+                while (cursor is not null);
+                listed[key] = total;
+            }
+
+            return listed;
+        }, listed => truth.All(t => listed[t.Key] == t.Value));
+
+        Assert.Equal(truth.OrderBy(t => t.Key), counted.OrderBy(t => t.Key));
+        var overview = await GetJsonAsync("/api/overview");
+        Assert.True(overview.GetProperty("sessions").GetProperty("total").GetInt32() >= truth.Where(t => t.Key.StartsWith("sessions", StringComparison.Ordinal)).Sum(t => t.Value));
+    }
+
+    [Theory]
+    [InlineData("/api/sessions?status=finished", "status 'finished' is not one of")]
+    [InlineData("/api/sessions?limit=0", "limit must be between 1 and 500")]
+    [InlineData("/api/recordings?cursor=not-a-cursor", "cursor is not one this service issued")]
+    public async Task InvalidListQueryGets400SayingWhy(string path, string detail)
+    {
+        using var request = WebhookApiFactory.Api(HttpMethod.Get, path);
+        using var response = await api.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(detail, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownEntityGets404AndNoKeyGets401()
+    {
+        using var unknown = WebhookApiFactory.Api(HttpMethod.Get, "/api/sessions/dyte/never-seen");
+        var missing = await api.Client.SendAsync(unknown, TestContext.Current.CancellationToken);
+        var anonymous = await api.Client.GetAsync("/api/overview", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentDescribesTheApi()
+    {
+        var document = await api.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        var paths = document.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/sessions/{provider}/{id}", out _));
+        Assert.True(paths.TryGetProperty("/webhooks/{source}", out _));
+        Assert.Equal(HttpStatusCode.OK, (await api.Client.GetAsync("/scalar", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    private async Task PostAsync(Sessions.Webhooks.WebhookRequest request)
+    {
+        using var response = await api.PostAsync("standard", request);
+        Assert.True(response.IsSuccessStatusCode,
+            $"{(int)response.StatusCode} for {StandardEvents.Text(request)}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+    }
+
+    private async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var request = WebhookApiFactory.Api(HttpMethod.Get, path);
+        using var response = await api.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Indexes are updated after each change, not in the same call: ask again until they agree (a few seconds at most).</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<JsonElement> ReadChangeAsync(StreamReader reader, string id, CancellationToken cancellationToken)
+    {
+        string? eventType = null;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                eventType = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventType == "change")
+            {
+                var data = JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
+                if (data.GetProperty("id").GetString() == id)
+                {
+                    return data;
+                }
+            }
+        }
+
+        throw new EndOfStreamException("the stream ended before the change arrived");
+    }
+}
