@@ -47,13 +47,16 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
 
     public static string Status(ServerState state) => Word(Lifecycle(state));
 
+    /// <summary>The facet value of a role or region the provider did not state, so fleet counts group it under a word.</summary>
+    public const string Unknown = "unknown";
+
     public static IReadOnlyDictionary<string, string> Facets(ServerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["role"] = state.Role.Value ?? "",
-            ["region"] = state.Region.Value ?? "",
+            ["role"] = state.Role.Value ?? Unknown,
+            ["region"] = state.Region.Value ?? Unknown,
             ["health"] = Word(Health(Lifecycle(state), state.Role.Value)),
         };
     }

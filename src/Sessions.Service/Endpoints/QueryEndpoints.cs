@@ -38,6 +38,8 @@ public static class QueryEndpoints
         ArgumentNullException.ThrowIfNull(api);
         api.MapGet("/overview", GetOverviewAsync).WithName("GetOverview").WithTags("Overview");
         api.MapGet("/fleet", GetFleetAsync).WithName("GetFleet").WithTags("Servers");
+        api.MapGet("/fleet/history", (FleetHistory history) => TypedResults.Ok(history.Samples))
+            .WithName("GetFleetHistory").WithTags("Servers").WithSummary("Healthy, degraded and down servers, sampled over the last hour (oldest first).");
 
         api.MapGet("/servers", ListServersAsync).WithName("ListServers").WithTags("Servers");
         api.MapGet("/servers/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>

@@ -48,6 +48,9 @@ public static class HostingExtensions
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<IndexReader>();
         services.AddSingleton<ChangeFeed>();
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
+        services.AddSingleton<FleetHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetHistory>());
         if (settings.Role is ServiceRole.Silo)
         {
             services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
@@ -74,6 +77,10 @@ public static class HostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // The dashboard: static files served by the service itself (no CDN, works offline).
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
 
         // Created now, not on the first scrape, so /metrics counts from the first request; the key is printed at start.
         app.Services.GetRequiredService<PrometheusText>();

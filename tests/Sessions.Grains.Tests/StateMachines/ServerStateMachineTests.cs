@@ -86,7 +86,7 @@ public sealed class ServerStateMachineTests
 
         Assert.Equal(("mediaserver", ServerLifecycle.Started, null, 0), (server.Role, server.State, server.Since, server.Incarnation));
         Assert.Equal("mediaserver", ServerStateMachine.Facets(machine)["role"]);
-        Assert.Equal("", ServerStateMachine.Facets(machine)["region"]);
+        Assert.Equal("unknown", ServerStateMachine.Facets(machine)["region"]);
     }
 
     [Fact]
