@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Data.Sqlite;
 using Sessions.Service.Tests.Infrastructure;
 using Sessions.Service.Webhooks;
 using Sessions.Webhooks.Tests.Support;
@@ -28,13 +27,8 @@ public sealed class WebhookDurabilityTests
         var fixture = FixtureFiles.Get("fastpix/04-video.live_stream.connected.json");
 
         HttpResponseMessage refused;
-        await using (var blocker = new SqliteConnection(connectionString))
+        await using (await SqliteLock.HoldAsync(connectionString, TestContext.Current.CancellationToken))
         {
-            await blocker.OpenAsync(TestContext.Current.CancellationToken);
-            await using var exclusive = blocker.CreateCommand();
-            exclusive.CommandText = "BEGIN EXCLUSIVE";
-            await exclusive.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
-
             refused = await PostAsync(client, fixture);
         }
 

@@ -110,6 +110,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM: what an orchestrator sends to stop a process gracefully.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, exactly like a crash.</summary>
     public async Task KillAsync()
     {
