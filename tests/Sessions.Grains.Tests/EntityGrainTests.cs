@@ -60,7 +60,9 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
         var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
         await WaitForAsync(async () => (await shard.ListAsync(new IndexQuery("stopped", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
 
-        Assert.Equal(1, await WaitForAsync(async () => await shard.SweepAsync(DateTimeOffset.UtcNow.AddSeconds(1)) is var n and > 0 ? (int?)n : null));
+        // The shard is shared with other tests' entities: at least this one goes.
+        var removed = await WaitForAsync(async () => await shard.SweepAsync(DateTimeOffset.UtcNow.AddSeconds(1)) is var n and > 0 ? (int?)n : null);
+        Assert.True(removed >= 1, $"sweep removed {removed}");
 
         Assert.Null(await grain.GetAsync());
         Assert.DoesNotContain(await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000)), e => e.Id == id);
