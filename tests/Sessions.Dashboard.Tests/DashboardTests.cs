@@ -1,0 +1,203 @@
+using Microsoft.Playwright;
+using Sessions.Dashboard.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Sessions.Dashboard.Tests;
+
+/// <summary>The dashboard in a real Chromium against the real service: sign-in, every view, console, phone width.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardTests(DashboardFixture fixture)
+{
+    /// <summary>Every view with data once seeded: the hash and the view name the app reports.</summary>
+    public static readonly (string Name, string Hash, string View)[] Views =
+    [
+        ("fleet", "#/fleet", "fleet"),
+        ("server", "#/servers/liveswitch/3b2f6a10-5c7e-4d21-9f0a-6c1d2e3f4a5b", "server"),
+        ("sessions", "#/sessions", "sessions"),
+        ("sessions-ended", "#/sessions?status=ended", "sessions"),
+        ("session", "#/sessions/acme/town-hall", "session"),
+        ("session-fixture", "#/sessions/liveswitch/room-42", "session"),
+        ("recordings", "#/recordings", "recordings"),
+        ("recordings-failed", "#/recordings?status=failed", "recordings"),
+        ("recording", "#/recordings/dyte/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "recording"),
+        ("livestreams", "#/livestreams", "livestreams"),
+        ("livestream", "#/livestreams/fastpix/7d2e9c4b1a0f48e6b3c5d8a9f1e2c3b4", "livestream"),
+    ];
+
+    [Fact]
+    public async Task SigningInWithTheKeyOpensTheFleetAndFollowsChanges()
+    {
+        await using var dashboard = await fixture.OpenAsync();
+        await dashboard.ScreenshotAsync("signin-1280");
+
+        await dashboard.SignInAsync(DashboardHost.ApiKey);
+
+        await Expect(dashboard.Page.GetByRole(AriaRole.Heading, new() { Name = "Fleet", Level = 1 })).ToBeVisibleAsync();
+        await Expect(dashboard.LiveIndicator).ToHaveTextAsync("Live");
+        await Expect(dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        Assert.Equal(DashboardHost.ApiKey, await dashboard.Page.EvaluateAsync<string>("() => sessionStorage.getItem('sessions.apiKey')"));
+
+        await dashboard.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+
+        await Expect(dashboard.Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.Null(await dashboard.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('sessions.apiKey')"));
+    }
+
+    [Fact]
+    public async Task AWrongKeyIsRefusedWithAVisibleMessage()
+    {
+        await using var dashboard = await fixture.OpenAsync();
+
+        await dashboard.SubmitKeyAsync("not-the-key");
+
+        var alert = dashboard.Page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToContainTextAsync("This API key was not accepted.");
+        await Expect(dashboard.Page.GetByLabel("API key")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(dashboard.Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.Null(await dashboard.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('sessions.apiKey')"));
+        await dashboard.ScreenshotAsync("signin-refused-1280");
+    }
+
+    [Fact]
+    public async Task ReplayedFixturesShowInTheFleetWithTheirCountsAndStates()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenSignedInAsync();
+        var page = dashboard.Page;
+
+        var demo = SeedData.DemoServers;
+        var fixtures = SeedData.FixtureServers;
+        await Expect(page.GetByTestId("count-total")).ToContainTextAsync((demo.Length + fixtures.Length).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var health in new[] { "healthy", "degraded", "down" })
+        {
+            var expected = demo.Count(s => s.Health == health) + fixtures.Count(s => s.Health == health);
+            await Expect(page.GetByTestId($"count-{health}")).ToContainTextAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Every server that is not healthy is listed under "Needs attention", with its state, the worst first.
+        var attention = page.Locator("#needs-attention").Locator("xpath=ancestor::section[1]");
+        foreach (var (machine, state, health) in fixtures)
+        {
+            var row = attention.Locator("li.server", new() { HasText = machine });
+            await Expect(row).ToContainTextAsync(state);
+            await Expect(row.GetByRole(AriaRole.Img, new() { Name = health })).ToBeVisibleAsync();
+        }
+
+        await Expect(attention.Locator("li.server").First.GetByRole(AriaRole.Img)).ToHaveAttributeAsync("aria-label", "down");
+
+        // Servers are grouped by role and region.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "mediaserver · eu-west" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "gateway · no region" })).ToBeVisibleAsync();
+        await Expect(page.Locator("figure.chart svg")).ToBeVisibleAsync();
+        await dashboard.ScreenshotAsync("fleet-1280");
+        await dashboard.ScreenshotAsync("fleet-1280-viewport", fullPage: false);
+    }
+
+    [Fact]
+    public async Task TheSessionPageShowsParticipantsConnectionsAndTheTimeline()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenSignedInAsync();
+        var page = dashboard.Page;
+
+        await dashboard.GoAsync("#/sessions?status=ended", "sessions");
+        await page.GetByRole(AriaRole.Link, new() { Name = "room-42", Exact = true }).ClickAsync();
+        await dashboard.WaitForViewAsync("session");
+
+        var participants = page.GetByRole(AriaRole.Region, new() { Name = "Participants" });
+        await Expect(participants.GetByRole(AriaRole.Row, new() { Name = "Alice" })).ToContainTextAsync("left");
+        var connections = page.GetByRole(AriaRole.Region, new() { Name = "Connections" });
+        await Expect(connections).ToContainTextAsync("failed");
+        await Expect(connections).ToContainTextAsync("closed");
+        var timeline = page.GetByRole(AriaRole.Region, new() { Name = "Timeline" });
+        foreach (var type in new[] { "channel.activated", "channel.client.joined", "connection.failed", "channel.deactivated", "channel.recording.ready" })
+        {
+            await Expect(timeline.GetByText(type, new() { Exact = true })).ToBeVisibleAsync();
+        }
+
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recordings" }).GetByRole(AriaRole.Link, new() { Name = "room-42" })).ToBeVisibleAsync();
+        await dashboard.ScreenshotAsync("session-fixture-1280");
+
+        await dashboard.GoAsync("#/sessions/acme/town-hall", "session");
+        await Expect(page.GetByTestId("session-present")).ToContainTextAsync("5");
+        await Expect(page.GetByTestId("session-peak")).ToContainTextAsync("6");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Livestreams" })).ToContainTextAsync("live");
+    }
+
+    [Fact]
+    public async Task EveryViewRendersWithoutConsoleErrors()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenSignedInAsync();
+
+        foreach (var (name, hash, view) in Views)
+        {
+            await dashboard.GoAsync(hash, view);
+            await Expect(dashboard.Page.Locator("#page-title")).ToBeVisibleAsync();
+            await dashboard.ScreenshotAsync($"{name}-1280");
+        }
+
+        // The dark scheme follows the system setting; its pictures are for a person to look at.
+        await dashboard.Page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        foreach (var (name, hash, view) in Views.Where(v => v.Name is "fleet" or "recordings" or "session"))
+        {
+            await dashboard.GoAsync(hash, view);
+            await dashboard.ScreenshotAsync($"{name}-1280-dark");
+        }
+
+        Assert.Empty(dashboard.Errors);
+    }
+
+    [Fact]
+    public async Task TheStreamParserHandlesSplitLinesCommentsAndMultiLineData()
+    {
+        await using var dashboard = await fixture.OpenAsync();
+
+        // The page's own module, fed the awkward cases of the SSE format one chunk at a time.
+        var seen = await dashboard.Page.EvaluateAsync<string[]>(
+            """
+            async () => {
+              const { createSseParser } = await import('/js/sse.js');
+              const seen = [];
+              const parser = createSseParser({
+                onEvent: (e) => seen.push(`${e.type}|${e.data}|${e.id}`),
+                onComment: (c) => seen.push(`comment|${c}`),
+              });
+              for (const chunk of ['event: ready\r', '\ndata: {}\r\n\r\n', ': keep-alive\n\n',
+                                   'event: change\nid: 7\ndata: line one\nda', 'ta:line two\n', '\n', 'data: no type\n\n',
+                                   'event: change\n\n', 'data: cr only\r\r']) {
+                parser.push(chunk);
+              }
+              return seen;
+            }
+            """);
+
+        Assert.Equal(
+            ["ready|{}|", "comment|keep-alive", "change|line one\nline two|7", "message|no type|7", "message|cr only|7"],
+            seen);
+    }
+
+    [Fact]
+    public async Task AtPhoneWidthNoViewOverflowsHorizontally()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenAsync(width: 390, height: 844);
+        await dashboard.SignInAsync(DashboardHost.ApiKey);
+
+        var overflowing = new List<string>();
+        foreach (var (name, hash, view) in Views)
+        {
+            await dashboard.GoAsync(hash, view);
+            var overflow = await dashboard.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            if (overflow > 0)
+            {
+                overflowing.Add($"{name} ({hash}): {overflow} px wider than the screen");
+            }
+
+            await dashboard.ScreenshotAsync($"{name}-390");
+        }
+
+        Assert.Empty(overflowing);
+        Assert.Empty(dashboard.Errors);
+    }
+}

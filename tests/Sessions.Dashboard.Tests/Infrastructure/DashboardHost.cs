@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net;
+using Sessions.Service.Tests.Infrastructure;
+using Sessions.Webhooks;
+using Sessions.Webhooks.Tests.Support;
+
+namespace Sessions.Dashboard.Tests.Infrastructure;
+
+/// <summary>
+/// The real service on real Kestrel at a loopback port (a browser needs a socket, TestServer has none), with every
+/// fixture source configured with the test secrets, one API key, a SQLite file and a one-second fleet sample.
+/// </summary>
+public sealed class DashboardHost : IAsyncDisposable
+{
+    public const string ApiKey = "dashboard-test-key-0123456789";
+
+    private readonly SessionsApiFactory _factory;
+    private bool _disposed;
+
+    private DashboardHost(SessionsApiFactory factory, HttpClient client, Uri address)
+    {
+        _factory = factory;
+        Client = client;
+        Address = address;
+    }
+
+    /// <summary>Where the browser goes: <c>http://127.0.0.1:{port}/</c>.</summary>
+    public Uri Address { get; }
+
+    /// <summary>A client of the same server, for webhooks.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>Starts the service on <paramref name="port"/> over the SQLite file of <paramref name="sqliteConnectionString"/>.</summary>
+    public static DashboardHost Start(string sqliteConnectionString, int port)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = "sqlite",
+            ["Storage:ConnectionString"] = sqliteConnectionString,
+            ["Api:Keys:0"] = ApiKey,
+            ["Dashboard:FleetSampleInterval"] = "00:00:01",
+            // The service's own tests cover its logs; here they would only bury a browser failure.
+            ["Logging:LogLevel:Default"] = "Warning",
+            // GET /api/stream ends only when its client goes away, so an open dashboard holds a graceful stop for the
+            // whole shutdown timeout (30 s by default); the restart test stops the service with a page open.
+            ["shutdownTimeoutSeconds"] = "2",
+        };
+        foreach (var kind in TestSources.Kinds)
+        {
+            AddSource(settings, kind, TestSources.For(kind));
+        }
+
+        // UseKestrel on the factory itself: on a WithWebHostBuilder copy the port is ignored (feasibility P8).
+        var factory = new SessionsApiFactory(settings);
+        try
+        {
+            factory.UseKestrel(port);
+            factory.StartServer();
+            var address = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/"));
+            var client = factory.CreateClient();
+            client.BaseAddress = address;
+            return new DashboardHost(factory, client, address);
+        }
+        catch
+        {
+            factory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>POSTs a webhook the way its provider would and fails the test unless the service answers 200.</summary>
+    public async Task PostAsync(string source, WebhookRequest request)
+    {
+        using var message = WebhookMessage.For(source, request);
+        using var response = await Client.SendAsync(message, TestContext.Current.CancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Fail($"POST /webhooks/{source}: expected 200, got {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Client.Dispose();
+        try
+        {
+            await _factory.DisposeAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // With a dashboard connected, Kestrel's graceful drain waits on GET /api/stream (which ignores
+            // ApplicationStopping) for the whole shutdown timeout, and the silo's stop then gets a cancelled token:
+            // the service stopped, but not gracefully, as after a crash. Release what the cut-short stop left.
+            _factory.Dispose();
+        }
+    }
+
+    private static void AddSource(Dictionary<string, string?> settings, string name, WebhookSource source)
+    {
+        var prefix = $"Webhooks:Sources:{name}:";
+        settings[prefix + "Kind"] = source.Kind;
+        settings[prefix + "Secret"] = source.Secret;
+        settings[prefix + "Token"] = source.Token;
+        settings[prefix + "PublicKeyPem"] = source.PublicKeyPem;
+        foreach (var (application, secret) in source.ApplicationSecrets)
+        {
+            settings[$"{prefix}ApplicationSecrets:{application}"] = secret;
+        }
+    }
+}
