@@ -25,12 +25,17 @@ public static class StreamEndpoints
     /// Sends <c>ready</c> as soon as this process listens to the cluster (so a client knows that what follows is
     /// complete), then every change, with a comment line every 15 s that keeps proxies from closing an idle stream.
     /// </summary>
-    public static async Task StreamAsync(HttpContext context, ChangeFeed feed, IOptions<JsonOptions> json)
+    public static async Task StreamAsync(HttpContext context, ChangeFeed feed, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(feed);
         ArgumentNullException.ThrowIfNull(json);
-        var aborted = context.RequestAborted;
+        ArgumentNullException.ThrowIfNull(lifetime);
+
+        // A stream never ends by itself: end it when the host stops, or graceful shutdown waits its whole timeout for it
+        // and the silo's own stop is cut short. Clients reconnect to another node.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var aborted = ended.Token;
         var (changes, lease) = await feed.ListenAsync(aborted);
         using (lease)
         {
@@ -65,7 +70,7 @@ public static class StreamEndpoints
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                // The client went away: the normal end of a stream.
+                // The client went away or the host is stopping: the normal end of a stream.
             }
         }
     }
