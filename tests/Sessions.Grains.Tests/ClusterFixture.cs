@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using Sessions.Abstractions.Hosting;
@@ -19,6 +20,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Entities);
+            silo.Services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddSessionsSerialization()));

@@ -9,7 +9,13 @@ public static class EntityGrains
     public static IEntityGrain Get(this IGrainFactory grains, EntityKind kind, string provider, string id)
     {
         ArgumentNullException.ThrowIfNull(grains);
-        var key = EntityKey.Of(provider, id);
+        return grains.GetByKey(kind, EntityKey.Of(provider, id));
+    }
+
+    /// <summary>The grain for <paramref name="kind"/> with the grain key <paramref name="key"/> as <see cref="EntityKey.Of"/> makes it.</summary>
+    public static IEntityGrain GetByKey(this IGrainFactory grains, EntityKind kind, string key)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
         return kind switch
         {
             EntityKind.Server => grains.GetGrain<IServerGrain>(key),

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Sessions.Webhooks.Events;
 
 namespace Sessions.Abstractions.Entities;
@@ -13,6 +14,10 @@ public interface IEntityGrain : IGrainWithStringKey
     /// <summary>Removes the entity's state if it finished before <paramref name="finishedBefore"/>; true when it did.</summary>
     [Alias("ExpireAsync")]
     Task<bool> ExpireAsync(DateTimeOffset finishedBefore);
+
+    /// <summary>Files the entity's list item in its index shard again (a shard repairing what a crash lost asks for it).</summary>
+    [Alias("RefileAsync"), OneWay]
+    Task RefileAsync();
 }
 
 /// <summary>An entity grain whose snapshot is a <typeparamref name="TSnapshot"/>.</summary>

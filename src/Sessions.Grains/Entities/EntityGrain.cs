@@ -75,6 +75,12 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         return Task.FromResult(header is null ? null : TMachine.Snapshot(record.State.State, header, [.. record.State.Timeline]));
     }
 
+    public Task RefileAsync()
+    {
+        Publish(notify: false);
+        return Task.CompletedTask;
+    }
+
     public async Task<bool> ExpireAsync(DateTimeOffset finishedBefore)
     {
         if (!record.RecordExists || record.State.FinishedObservedAt is not { } finished || finished >= finishedBefore)

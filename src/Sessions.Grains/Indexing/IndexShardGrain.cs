@@ -11,13 +11,18 @@ namespace Sessions.Grains.Indexing;
 public sealed class IndexShardState<TItem>
 {
     [Id(0)] public Dictionary<string, IndexEntry<TItem>> Entries { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When the entries were last written (taken before the write, by the silo's clock); null before the first.</summary>
+    [Id(1)] public DateTimeOffset? SavedAt { get; set; }
 }
 
 /// <summary>
 /// One shard of one kind's index. Entries arrive one-way from entity grains after each stored change; lists read
 /// sorted buckets per (status, provider) from the cursor on, so a page costs its own size, not the shard's.
-/// The shard's state is written behind, at most a second after a change: it is derived data, and every entity re-files
-/// itself when it activates and when a provider retries, which repairs what a crash lost.
+/// The shard's state is written behind, at most a second after a change: it is derived data. What a crash loses is
+/// repaired on the next activation: the shard asks the grain storage which entities of its kind were written since its
+/// own last write (less <see cref="RepairSlack"/> for clocks and messages in flight) and has each of them file itself
+/// again. An entity also re-files when it activates and when a provider retries.
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
@@ -25,7 +30,13 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How far before the last write the repair looks: covers clock skew between silos and the database, and
+    /// updates still travelling to the shard when it wrote.</summary>
+    private static readonly TimeSpan RepairSlack = TimeSpan.FromMinutes(1);
+
     private readonly IPersistentState<IndexShardState<TItem>> _state;
+    private readonly IEntityChangeLog _changes;
+    private readonly TimeProvider _time;
     private readonly ILogger<IndexShardGrain<TItem>> _logger;
     private readonly ObserverManager<IChangeObserver> _observers;
     private readonly Dictionary<(string Status, string Provider), SortedSet<IndexPosition>> _buckets = [];
@@ -35,14 +46,18 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public IndexShardGrain(
         [PersistentState("index", StorageNames.Entities)] IPersistentState<IndexShardState<TItem>> state,
+        IEntityChangeLog changes,
+        TimeProvider time,
         ILogger<IndexShardGrain<TItem>> logger)
     {
         _state = state;
+        _changes = changes;
+        _time = time;
         _logger = logger;
         _observers = new ObserverManager<IChangeObserver>(TimeSpan.FromMinutes(1), logger);
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         foreach (var entry in _state.State.Entries.Values)
         {
@@ -50,7 +65,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         }
 
         this.RegisterGrainTimer(FlushAsync, FlushInterval, FlushInterval);
-        return Task.CompletedTask;
+        await RepairAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
@@ -195,6 +210,36 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         }
     }
 
+    /// <summary>
+    /// Asks every entity of this shard written since the last save (all of them when the shard was never saved) to file
+    /// itself again. The calls are one-way: the updates queue behind this activation and arrive like any other.
+    /// </summary>
+    private async Task RepairAsync(CancellationToken cancellationToken)
+    {
+        var since = _state.State.SavedAt is { } saved ? saved - RepairSlack : DateTimeOffset.MinValue;
+        var kind = SnapshotKinds.Of<TItem>();
+        var shard = this.GetPrimaryKeyString();
+        try
+        {
+            var keys = await _changes.KeysChangedSinceAsync(kind, since, cancellationToken);
+            var mine = keys.Where(key => IndexShards.KeyFor(kind, key) == shard).ToList();
+            foreach (var key in mine)
+            {
+                GrainFactory.GetByKey(kind, key).RefileAsync().Ignore();
+            }
+
+            if (mine.Count > 0)
+            {
+                LogRepair(_logger, shard, mine.Count, since);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The shard still serves what it has; entities re-file when they next hear from their provider.
+            LogRepairFailed(_logger, ex, shard);
+        }
+    }
+
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
         if (!_dirty)
@@ -203,6 +248,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         }
 
         _dirty = false;
+        _state.State.SavedAt = _time.GetUtcNow();
         try
         {
             await _state.WriteStateAsync(cancellationToken);
@@ -213,6 +259,12 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             LogFlushFailed(_logger, ex, this.GetPrimaryKeyString());
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Index shard {Shard}: {Count} entities written since {Since} asked to file again")]
+    private static partial void LogRepair(ILogger logger, string shard, int count, DateTimeOffset since);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: could not read which entities changed since its last write")]
+    private static partial void LogRepairFailed(ILogger logger, Exception exception, string shard);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: write failed; will retry in a second")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string shard);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Scalar.AspNetCore;
+using Sessions.Grains.Storage;
 using Sessions.Service.Api;
 using Sessions.Service.Endpoints;
 using Sessions.Service.Live;
@@ -38,10 +39,12 @@ public static class HostingExtensions
         if (settings.Mode is StorageMode.Memory)
         {
             services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
+            services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
         }
         else
         {
             services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
+            services.AddSingleton<IEntityChangeLog, AdoNetEntityChangeLog>();
         }
 
         services.AddHostedService<RawWebhookLogJanitor>();

@@ -1,0 +1,46 @@
+using System.Globalization;
+using Sessions.Grains.Storage;
+using Sessions.Service.Hosting;
+using Sessions.Webhooks.Events;
+
+namespace Sessions.Service.Storage;
+
+/// <summary>
+/// Reads which entities changed from Orleans' own grain state table (deploy/sql): entity grains store under their kind's
+/// grain type name with the entity key as the key string, and every write stamps ModifiedOn (indexed for this query).
+/// </summary>
+internal sealed class AdoNetEntityChangeLog(ServiceSettings settings) : IEntityChangeLog
+{
+    public async Task<IReadOnlyList<string>> KeysChangedSinceAsync(EntityKind kind, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var from = since < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : since.ToUniversalTime();
+        await using var connection = await SchemaMigrator.OpenAsync(settings.Mode, settings.ConnectionString, cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT GrainIdExtensionString FROM OrleansGrainState " +
+            "WHERE ServiceId = @service AND GrainTypeString = @type AND ModifiedOn >= @since AND PayloadBinary IS NOT NULL";
+        Add("service", settings.ServiceId);
+        Add("type", kind.ToString().ToLowerInvariant());
+
+        // SQLite keeps ModifiedOn as ISO-8601 text in UTC with milliseconds, which sorts as time does.
+        Add("since", settings.Mode is StorageMode.Sqlite
+            ? from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            : from.UtcDateTime);
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+
+        void Add(string name, object value)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+    }
+}
