@@ -3,7 +3,12 @@ using Sessions.Grains.Entities;
 namespace Sessions.Grains.Applications;
 
 /// <summary>What the application machine keeps: a presence register and a last-seen time per client id.</summary>
-/// <remarks>Not bounded: forgetting a client would let an older event about it count again, which breaks order independence.</remarks>
+/// <remarks>
+/// Registered clients are all kept; unregistered ones only up to <see cref="ApplicationStateMachine.UnregisteredKept"/>,
+/// the most recently seen. Forgetting one lets a registration older than its unregistration count again if it arrives
+/// after that, so the bound trades exact order independence for very late deliveries against a state (written whole
+/// on every event) that stays small however many clients come and go.
+/// </remarks>
 [GenerateSerializer, Alias("Sessions.Grains.Applications.ApplicationState")]
 public sealed class ApplicationState
 {

@@ -15,6 +15,9 @@ public sealed class ApplicationStateMachine : IEntityStateMachine<ApplicationSta
     private const int Registers = 0;
     private const int Unregisters = 1;
 
+    /// <summary>How many unregistered clients an application remembers (see <see cref="ApplicationState"/>).</summary>
+    public const int UnregisteredKept = 1000;
+
     public static EntityKind Kind => EntityKind.Application;
 
     public static bool Apply(ApplicationState state, CanonicalEvent evt)
@@ -50,7 +53,9 @@ public sealed class ApplicationStateMachine : IEntityStateMachine<ApplicationSta
             client.LastSeenAt = evt.OccurredAt;
         }
 
-        return View(clientId, client) != before;
+        var changed = View(clientId, client) != before;
+        ForgetOldestUnregistered(state);
+        return changed;
     }
 
     public static ApplicationSnapshot Snapshot(ApplicationState state, EntityHeader header, IReadOnlyList<TimelineEntry> timeline)
@@ -78,6 +83,21 @@ public sealed class ApplicationStateMachine : IEntityStateMachine<ApplicationSta
     {
         ArgumentNullException.ThrowIfNull(state);
         return state.Clients.Values.Count(client => client.Registered.Value);
+    }
+
+    private static void ForgetOldestUnregistered(ApplicationState state)
+    {
+        var unregistered = state.Clients.Where(pair => !pair.Value.Registered.Value).ToList();
+        if (unregistered.Count <= UnregisteredKept)
+        {
+            return;
+        }
+
+        foreach (var (id, _) in unregistered.OrderBy(pair => pair.Value.LastSeenAt).ThenBy(pair => pair.Key, StringComparer.Ordinal)
+                     .Take(unregistered.Count - UnregisteredKept))
+        {
+            state.Clients.Remove(id);
+        }
     }
 
     private static ClientView View(string id, ApplicationClient client) =>

@@ -34,6 +34,26 @@ public sealed class ApplicationStateMachineTests
     }
 
     [Fact]
+    public void OnlyTheMostRecentlySeenUnregisteredClientsAreRememberedWhileRegisteredOnesAllStay()
+    {
+        var extra = 5;
+        var events = new List<CanonicalEvent> { Presence("stays", true, 0) };
+        for (var i = 0; i < ApplicationStateMachine.UnregisteredKept + extra; i++)
+        {
+            events.Add(Presence($"c{i:D4}", true, i + 1));
+            events.Add(Presence($"c{i:D4}", false, i + 1.5));
+        }
+
+        var (state, application) = Application([.. events]);
+
+        Assert.Equal(ApplicationStateMachine.UnregisteredKept + 1, state.Clients.Count);
+        Assert.Equal(1, application.RegisteredClients);
+        Assert.Contains("stays", state.Clients.Keys);
+        Assert.DoesNotContain("c0004", state.Clients.Keys);
+        Assert.Contains("c0005", state.Clients.Keys);
+    }
+
+    [Fact]
     public void UnregisteredWinsATie()
     {
         var (_, application) = Application(Presence("alice", false, 5), Presence("alice", true, 5));
