@@ -1,5 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Scalar.AspNetCore;
 using Sessions.Grains.Storage;
 using Sessions.Service.Api;
@@ -45,6 +48,9 @@ public static class HostingExtensions
         {
             services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
             services.AddSingleton<IEntityChangeLog, AdoNetEntityChangeLog>();
+            services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Entities).Configure<IServiceProvider>((options, provider) =>
+                options.GrainStorageSerializer = new GrainStateSerializer(
+                    provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));
         }
 
         services.AddHostedService<RawWebhookLogJanitor>();
