@@ -25,6 +25,9 @@ internal static class OrleansHosting
         builder.UseOrleans(silo =>
         {
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
+
+            // Kubernetes hosting, registered later, applies ORLEANS_CLUSTER_ID and ORLEANS_SERVICE_ID on top of this;
+            // ServiceSettings.Read takes its identity from the same variables then, so the two never disagree.
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("Orleans:GrainCollection"));
@@ -90,7 +93,22 @@ internal static class OrleansHosting
 
     private static void ConfigureEndpoints(ISiloBuilder silo, ServiceSettings settings)
     {
-        if (settings.AdvertisedHost is { Length: > 0 } host)
+        if (settings.Hosting is SiloHosting.Kubernetes)
+        {
+            // Kubernetes hosting listens on all interfaces, names the silo after POD_NAME and watches the cluster's pods, so
+            // the silo of a deleted pod is declared dead without waiting for missed probes. It would advertise POD_IP only
+            // if no address were set, but Orleans' own default (an address of this host) is applied before it: set POD_IP here.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                (o.SiloPort, o.GatewayPort) = (settings.SiloPort, settings.GatewayPort);
+                if (settings.PodIP is { } podIP)
+                {
+                    o.AdvertisedIPAddress = podIP;
+                }
+            });
+            silo.UseKubernetesHosting();
+        }
+        else if (settings.AdvertisedHost is { Length: > 0 } host)
         {
             // In containers the address peers reach is the container's own; listen on all interfaces.
             silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);

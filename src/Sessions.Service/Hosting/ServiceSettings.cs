@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using Orleans.Hosting.Kubernetes;
 
 namespace Sessions.Service.Hosting;
 
@@ -22,6 +24,19 @@ public enum ServiceRole
     Frontend,
 }
 
+/// <summary>How a silo learns its address and cluster identity.</summary>
+public enum SiloHosting
+{
+    /// <summary>From the <c>Orleans:*</c> settings: fixed ports, loopback or <c>Orleans:AdvertisedHost</c> (the default).</summary>
+    Default,
+
+    /// <summary>
+    /// Orleans' Kubernetes hosting (postgres mode only): pod name, namespace and IP from the Downward API, cluster identity
+    /// from <c>ORLEANS_SERVICE_ID</c> and <c>ORLEANS_CLUSTER_ID</c>, and the silo of a deleted pod declared dead at once.
+    /// </summary>
+    Kubernetes,
+}
+
 /// <summary>The hosting settings read once at start-up; invalid values stop the service with a message naming the key.</summary>
 public sealed record ServiceSettings(
     ServiceRole Role,
@@ -31,7 +46,9 @@ public sealed record ServiceSettings(
     string ServiceId,
     int SiloPort,
     int GatewayPort,
-    string? AdvertisedHost)
+    string? AdvertisedHost,
+    SiloHosting Hosting,
+    IPAddress? PodIP)
 {
     /// <summary>The SQLite file used when no connection string is configured.</summary>
     public const string DefaultSqliteConnectionString = "Data Source=data/sessions.db";
@@ -60,15 +77,85 @@ public sealed record ServiceSettings(
             throw new StartupException("Role 'frontend' needs a cluster to join; Storage:Mode 'memory' has none. Use 'sqlite' or 'postgres'.");
         }
 
+        var hosting = ParseEnum<SiloHosting>(configuration, "Orleans:Hosting", "default");
+        var advertisedHost = configuration["Orleans:AdvertisedHost"];
+        if (hosting is SiloHosting.Kubernetes)
+        {
+            CheckKubernetesHosting(role, mode, advertisedHost);
+        }
+
         return new ServiceSettings(
             role,
             mode,
             connectionString,
-            configuration["Orleans:ClusterId"] ?? "sessions",
-            configuration["Orleans:ServiceId"] ?? "sessions",
+            ReadClusterIdentity(configuration, hosting, "Orleans:ClusterId", KubernetesHostingOptions.ClusterIdEnvironmentVariable),
+            ReadClusterIdentity(configuration, hosting, "Orleans:ServiceId", KubernetesHostingOptions.ServiceIdEnvironmentVariable),
             ParsePort(configuration, "Orleans:SiloPort", 11111),
             ParsePort(configuration, "Orleans:GatewayPort", 30000),
-            configuration["Orleans:AdvertisedHost"]);
+            advertisedHost,
+            hosting,
+            hosting is SiloHosting.Kubernetes ? ParsePodIP(configuration) : null);
+    }
+
+    private static void CheckKubernetesHosting(ServiceRole role, StorageMode mode, string? advertisedHost)
+    {
+        if (mode is not StorageMode.Postgres)
+        {
+            throw new StartupException(
+                $"Orleans:Hosting is 'kubernetes', which needs Storage:Mode 'postgres' (the silos of all pods share membership there); " +
+                $"Storage:Mode is '{mode.ToString().ToLowerInvariant()}'.");
+        }
+
+        if (role is ServiceRole.Frontend)
+        {
+            throw new StartupException(
+                "Orleans:Hosting is 'kubernetes', which configures a silo; Role 'frontend' is an Orleans client. Leave Orleans:Hosting unset on front-ends.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(advertisedHost))
+        {
+            throw new StartupException(
+                $"Orleans:AdvertisedHost is '{advertisedHost}', but Orleans:Hosting 'kubernetes' advertises the pod's IP " +
+                $"({KubernetesHostingOptions.PodIPEnvironmentVariable}); remove Orleans:AdvertisedHost.");
+        }
+    }
+
+    /// <summary>
+    /// Kubernetes hosting sets the cluster identity from its own environment variable after the settings are applied,
+    /// so under it that variable is the identity, and a different <paramref name="key"/> is a mistake to report.
+    /// </summary>
+    private static string ReadClusterIdentity(IConfiguration configuration, SiloHosting hosting, string key, string kubernetesVariable)
+    {
+        var configured = configuration[key];
+        var fromPod = hosting is SiloHosting.Kubernetes ? configuration[kubernetesVariable] : null;
+        if (string.IsNullOrWhiteSpace(fromPod))
+        {
+            return configured ?? "sessions";
+        }
+
+        if (configured is not null && !string.Equals(configured, fromPod, StringComparison.Ordinal))
+        {
+            throw new StartupException(
+                $"{key} is '{configured}' but {kubernetesVariable} is '{fromPod}', and Kubernetes hosting uses {kubernetesVariable}; " +
+                "set only one, or both to the same value.");
+        }
+
+        return fromPod;
+    }
+
+    /// <summary>The pod's IP from the Downward API, advertised to the other silos; without it Orleans picks an address of this host.</summary>
+    private static IPAddress? ParsePodIP(IConfiguration configuration)
+    {
+        const string Key = KubernetesHostingOptions.PodIPEnvironmentVariable;
+        var text = configuration[Key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return IPAddress.TryParse(text, out var address)
+            ? address
+            : throw new StartupException($"{Key} is '{text}', which is not an IP address; set it from the Downward API (status.podIP).");
     }
 
     private static T ParseEnum<T>(IConfiguration configuration, string key, string fallback)
