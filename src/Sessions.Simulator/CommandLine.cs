@@ -20,7 +20,8 @@ public static class CommandLine
           --reorder <fraction>     events delivered after the next event of their scenario (default 0.05)
           --retries <n>            retries of a 5xx or transport failure, doubling backoff from 250 ms (default 5)
           --timeout <time>         per request (default 10s)
-          --verify                 afterwards, poll the API until its counts per status match the expected ones
+          --verify                 afterwards, read back every entity (status, timeline), then poll the lists
+                                   until their counts per status match the expected ones
           --verify-timeout <time>  how long to poll (default 10s)
           --api-key <key>          API key for --verify
           --api-key-file <path>    read the API key from a file (e.g. src/Sessions.Service/data/api-key)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Sessions.Simulator.Sending;
 
 namespace Sessions.Simulator;
 
@@ -50,7 +51,10 @@ public sealed record SimulatorOptions
     /// <summary>The API key for <see cref="Verify"/> (<c>Authorization: Bearer</c>).</summary>
     public string? ApiKey { get; init; }
 
-    /// <summary>After sending, poll the list API until the counts per status match the expected ones.</summary>
+    /// <summary>
+    /// After sending, read back each entity the acknowledged deliveries name (status and timeline), then poll the list
+    /// API until the counts per status match the expected ones.
+    /// </summary>
     public bool Verify { get; init; }
 
     /// <summary>How long verification waits for the service's lists to agree.</summary>
@@ -61,6 +65,18 @@ public sealed record SimulatorOptions
 
     /// <summary>Where a progress line goes once a second; null for none.</summary>
     public TextWriter? Progress { get; init; }
+
+    /// <summary>
+    /// Told of every HTTP attempt as its answer arrives, retries included; null for none. The senders call it at once
+    /// from several threads, so it must be thread-safe, quick, and must not throw.
+    /// </summary>
+    public Action<DeliveryAttempt>? Attempted { get; init; }
+
+    /// <summary>
+    /// Ends the sending early, as reaching <see cref="Duration"/> would: what is in flight finishes and verification
+    /// still runs (cancelling <c>RunAsync</c>'s own token skips it).
+    /// </summary>
+    public CancellationToken StopSending { get; init; }
 
     /// <summary>Null when the options are usable, else what is wrong, in words for a command line.</summary>
     public string? Validate()

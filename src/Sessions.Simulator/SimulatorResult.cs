@@ -22,8 +22,29 @@ public sealed record LatencySummary(double P50, double P90, double P99, double M
 /// <summary>How many entities of one kind, provider and status the run expected and the API listed.</summary>
 public sealed record VerificationRow(string Kind, string Provider, string Status, int Expected, int Seen);
 
-/// <summary>The outcome of <c>--verify</c>: whether every row matched before the timeout, the rows, and any API error.</summary>
-public sealed record VerificationResult(bool Passed, IReadOnlyList<VerificationRow> Rows, TimeSpan Elapsed, int Polls, string? Error = null);
+/// <summary>An entity the API did not answer as the run expects it: missing, in another status, or short of events.</summary>
+public sealed record EntityMismatch(string Kind, string Provider, string Id, string Problem);
+
+/// <summary>The outcome of <c>--verify</c>: each entity read back, then the lists polled until they matched or time ran out.</summary>
+/// <param name="EntitiesChecked">Entities the acknowledged deliveries name, each read once; 0 when reading them failed.</param>
+/// <param name="EntityMismatches">Those not answered as expected.</param>
+/// <param name="ListsMatched">Whether every list row matched before the timeout.</param>
+/// <param name="Rows">The list rows of the last poll.</param>
+/// <param name="Elapsed">Time spent verifying.</param>
+/// <param name="Polls">How often the lists were read.</param>
+/// <param name="Error">The API's answer when it failed a request, which ends the verification.</param>
+public sealed record VerificationResult(
+    int EntitiesChecked,
+    IReadOnlyList<EntityMismatch> EntityMismatches,
+    bool ListsMatched,
+    IReadOnlyList<VerificationRow> Rows,
+    TimeSpan Elapsed,
+    int Polls,
+    string? Error = null)
+{
+    /// <summary>Every entity as expected and every list row matched.</summary>
+    public bool Passed => Error is null && EntityMismatches.Count == 0 && ListsMatched;
+}
 
 /// <summary>What a run did: deliveries and their answers, retries, throughput, latency, and the verification.</summary>
 /// <param name="IdPrefix">The prefix of every entity id of the run.</param>
@@ -37,6 +58,7 @@ public sealed record VerificationResult(bool Passed, IReadOnlyList<VerificationR
 /// <param name="Failed">Deliveries still answered 5xx or lost in transport after every retry.</param>
 /// <param name="Retries">Retries made in all.</param>
 /// <param name="MaxRetries">Retries allowed per delivery.</param>
+/// <param name="NotAcknowledgedAttempts">Attempts (first ones and retries) not answered 2xx, by status or "transport".</param>
 /// <param name="RejectionSamples">The first few distinct rejection and failure details, for diagnosis.</param>
 /// <param name="Elapsed">Time spent sending.</param>
 /// <param name="Latency">Latency of the acknowledged requests (their final attempt).</param>
@@ -53,6 +75,7 @@ public sealed record SimulatorResult(
     int Failed,
     int Retries,
     int MaxRetries,
+    IReadOnlyDictionary<string, int> NotAcknowledgedAttempts,
     IReadOnlyList<string> RejectionSamples,
     TimeSpan Elapsed,
     LatencySummary Latency,

@@ -64,7 +64,7 @@ public sealed class SimulatorRun(SimulatorOptions options, HttpClient http)
         if (options.Verify && !cancellationToken.IsCancellationRequested)
         {
             verification = await new ApiVerifier(http, baseUrl, options.ApiKey!)
-                .VerifyAsync(traffic.IdPrefix, traffic.Mix.Included, tally.Expected().Counts(), options.VerifyTimeout, cancellationToken);
+                .VerifyAsync(traffic.IdPrefix, traffic.Mix.Included, tally.Expected(), options.VerifyTimeout, cancellationToken);
         }
 
         return tally.Result(traffic.IdPrefix, options.MaxRetries, elapsed, verification);
@@ -95,7 +95,7 @@ public sealed class SimulatorRun(SimulatorOptions options, HttpClient http)
         {
             foreach (var delivery in plan)
             {
-                if (options.Duration is { } duration && stopwatch.Elapsed >= duration)
+                if ((options.Duration is { } duration && stopwatch.Elapsed >= duration) || options.StopSending.IsCancellationRequested)
                 {
                     break;
                 }

@@ -28,8 +28,8 @@ public sealed class AdapterAgreementTests
             var accepted = Assert.IsType<WebhookVerdict.Accepted>(verdict, exactMatch: false);
             var events = accepted.Items.OfType<CanonicalEvent>().ToList();
             Assert.Equal(
-                evt.Facts.Select(f => (f.Kind, f.Provider, f.Id, f.Status)),
-                events.Select(e => (e.Kind.ToString().ToLowerInvariant(), e.Provider, e.EntityId, Status(e.Change))));
+                evt.Facts.Select(f => (f.Kind, f.Provider, f.Id, f.Status, f.Type)),
+                events.Select(e => (e.Kind.ToString().ToLowerInvariant(), e.Provider, e.EntityId, Status(e.Change), e.Type)));
             Assert.All(accepted.Items.OfType<UnmappedEvent>(), unmapped => Assert.Equal("video.media.created", unmapped.Type));
             // Where the provider states the time, the service orders by the same time the simulator's model does.
             foreach (var (fact, canonical) in evt.Facts.Zip(events).Where(p => p.First.Status is not null && p.First.Kind != EntityKinds.Recording))

@@ -58,8 +58,24 @@ public sealed class ExpectedStateTests
         Assert.Equal(new Dictionary<(string, string, string), int> { [(EntityKinds.Session, Providers.LiveSwitch, "active")] = 1 }, counts);
     }
 
+    [Fact]
+    public void EachEntityNamesItsStatusAndEveryDistinctEventOnceOldestFirst()
+    {
+        var expected = new ExpectedState();
+        var joined = Fact(EntityKinds.Session, "c1", null, 2);
+        var started = Fact(EntityKinds.Session, "c1", "active", 1);
+        expected.Apply([joined, Fact(EntityKinds.Application, "app", null, 2)]);
+        expected.Apply([started]);
+        expected.Apply([joined]);
+
+        var entity = Assert.Single(expected.Entities());
+
+        Assert.Equal((EntityKinds.Session, Providers.LiveSwitch, "c1", "active"), (entity.Kind, entity.Provider, entity.Id, entity.Status));
+        Assert.Equal([started, joined], entity.Events);
+    }
+
     private static EntityFact Fact(string kind, string id, string? status, int second) =>
-        new(kind, Providers.LiveSwitch, id, status, T0.AddSeconds(second));
+        new(kind, Providers.LiveSwitch, id, status, T0.AddSeconds(second), $"{kind}.{status ?? "updated"}");
 
     private static IReadOnlyDictionary<(string Kind, string Provider, string Status), int> Fold(params EntityFact[] facts)
     {

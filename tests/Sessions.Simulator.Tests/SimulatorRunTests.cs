@@ -33,6 +33,9 @@ public sealed class SimulatorRunTests(SimulatedService service) : IClassFixture<
             Assert.Contains(verification.Rows, r => r.Kind == EntityKinds.Session && r.Expected > 0);
             Assert.Contains(verification.Rows, r => r.Kind == EntityKinds.Recording && r.Expected > 0);
             Assert.Contains(verification.Rows, r => r.Kind == EntityKinds.Livestream && r.Expected > 0);
+            Assert.Equal(verification.Rows.Sum(r => r.Expected), verification.EntitiesChecked);
+            Assert.Empty(verification.EntityMismatches);
+            Assert.Empty(result.NotAcknowledgedAttempts);
             Assert.True(result.Latency.P50 > 0 && result.Latency.Max >= result.Latency.P99);
         }
     }

@@ -102,7 +102,7 @@ internal sealed class DyteTraffic(TrafficOptions options, Random random)
 
             w.WriteEndObject();
         });
-        return new Payload(type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, status, at)]);
+        return new Payload(type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, status, at, type)]);
     }
 
     private Payload ParticipantEvent(string type, Meeting meeting, Participant participant, DateTimeOffset at)
@@ -126,7 +126,7 @@ internal sealed class DyteTraffic(TrafficOptions options, Random random)
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        return new Payload(type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at)]);
+        return new Payload(type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at, type)]);
     }
 
     /// <summary>A <c>recording.statusUpdate</c>; the fields grow with the status, as in Dyte's examples.</summary>
@@ -181,8 +181,8 @@ internal sealed class DyteTraffic(TrafficOptions options, Random random)
         });
         return new Payload(Type, body,
         [
-            new EntityFact(EntityKinds.Recording, Providers.Dyte, recording.Id, RecordingStatus(status), at),
-            new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at),
+            new EntityFact(EntityKinds.Recording, Providers.Dyte, recording.Id, RecordingStatus(status), at, Type),
+            new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at, Type),
         ]);
     }
 
@@ -198,7 +198,7 @@ internal sealed class DyteTraffic(TrafficOptions options, Random random)
             w.WriteString("transcriptDownloadUrlExpiry", Times.DyteRecording(at.AddDays(7)));
             w.WriteEndObject();
         });
-        return new Payload(Type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at)]);
+        return new Payload(Type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at, Type)]);
     }
 
     /// <summary>The one flat Dyte event: the session id at the top, no meeting object.</summary>
@@ -216,7 +216,7 @@ internal sealed class DyteTraffic(TrafficOptions options, Random random)
             WriteOrganizer(w);
             w.WriteEndObject();
         });
-        return new Payload(Type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at)]);
+        return new Payload(Type, body, [new EntityFact(EntityKinds.Session, Providers.Dyte, meeting.SessionId, null, at, Type)]);
     }
 
     private void WriteMeeting(Utf8JsonWriter w, Meeting meeting, bool withEnd)

@@ -158,12 +158,12 @@ internal sealed class FastPixTraffic(TrafficOptions options, Random random)
             "updated" => null,
             _ => verb,
         };
-        var facts = new List<EntityFact> { new(EntityKinds.Livestream, Providers.FastPix, stream.Id, status, at) };
+        var facts = new List<EntityFact> { new(EntityKinds.Livestream, Providers.FastPix, stream.Id, status, at, type) };
         if (verb == "recording")
         {
             // The service keys a FastPix recording by stream and start, as FastPix sends no recording id.
             var recordingId = $"{stream.Id}-{at.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}";
-            facts.Add(new EntityFact(EntityKinds.Recording, Providers.FastPix, recordingId, "recording", at));
+            facts.Add(new EntityFact(EntityKinds.Recording, Providers.FastPix, recordingId, "recording", at, type));
         }
 
         return new Payload(type, body, facts);
@@ -191,7 +191,7 @@ internal sealed class FastPixTraffic(TrafficOptions options, Random random)
                 w.WriteString("status", verb);
             }
         });
-        return new Payload(type, body, [new EntityFact(EntityKinds.Livestream, Providers.FastPix, stream.Id, null, at)]);
+        return new Payload(type, body, [new EntityFact(EntityKinds.Livestream, Providers.FastPix, stream.Id, null, at, type)]);
     }
 
     /// <summary>The broadcast's recorded asset; like FastPix's media payload it names no stream, so the service ignores it.</summary>

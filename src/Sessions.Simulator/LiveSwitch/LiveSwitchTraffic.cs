@@ -164,27 +164,30 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
             w.WriteEndObject();
             w.WriteEndObject();
         });
-        return new Payload(type, body, [new EntityFact(EntityKinds.Server, Providers.LiveSwitch, server.Id, verb, at)], Unsigned: true);
+        return new Payload(type, body, [new EntityFact(EntityKinds.Server, Providers.LiveSwitch, server.Id, verb, at, type)], Unsigned: true);
     }
 
     private Payload ChannelEvent(string type, string channelId, DateTimeOffset at, string status) =>
         new(type, Event(type, "gateway", at, w => WriteChannel(w, channelId, recording: false)),
-            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, status, at)]);
+            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, status, at, type)]);
 
     private Payload ChannelClientEvent(string type, string channelId, Client client, DateTimeOffset at) =>
         new(type, Event(type, "gateway", at, w =>
         {
             WriteChannel(w, channelId, recording: false);
             WriteClient(w, client);
-        }), [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, null, at)]);
+        }), [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, null, at, type)]);
 
     private Payload ClientEvent(string type, Client client, DateTimeOffset at) =>
         new(type, Event(type, "gateway", at, w => WriteClient(w, client)),
-            [new EntityFact(EntityKinds.Application, Providers.LiveSwitch, _applicationId, null, at)]);
+            [new EntityFact(EntityKinds.Application, Providers.LiveSwitch, _applicationId, null, at, type)]);
 
-    private Payload ConnectionEvent(Connection connection, string state, DateTimeOffset at) =>
-        new($"connection.{state}", Json.Write(w => WriteConnectionElement(w, connection, state, at)),
-            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, at)]);
+    private Payload ConnectionEvent(Connection connection, string state, DateTimeOffset at)
+    {
+        var type = $"connection.{state}";
+        return new(type, Json.Write(w => WriteConnectionElement(w, connection, state, at)),
+            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, at, type)]);
+    }
 
     /// <summary>The two set-up states in one batched body, as LiveSwitch's Batch option sends them.</summary>
     private Payload ConnectionBatch(Connection connection, EventClock clock)
@@ -200,8 +203,8 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
         });
         return new Payload("connection.initializing+connection.connecting", body,
         [
-            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, initializing),
-            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, connecting),
+            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, initializing, "connection.initializing"),
+            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, connecting, "connection.connecting"),
         ]);
     }
 
@@ -211,8 +214,8 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
         const string Type = "channel.recording.ready";
         return new Payload(Type, Event(Type, RecordingMuxer, at, w => WriteChannel(w, channelId, recording: true)),
         [
-            new EntityFact(EntityKinds.Recording, Providers.LiveSwitch, channelId, "ready", at),
-            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, null, at),
+            new EntityFact(EntityKinds.Recording, Providers.LiveSwitch, channelId, "ready", at, Type),
+            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, null, at, Type),
         ]);
     }
 

@@ -22,21 +22,26 @@ internal sealed class DeliverySender(HttpClient http, Uri baseUrl, SimulatorOpti
         for (var attempt = 0; ; attempt++)
         {
             var answer = await AttemptAsync(delivery.Event);
-            if (answer.Status is >= 200 and < 300)
+            var outcome = new DeliveryAttempt(delivery, attempt, answer.Status, DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(answer.Milliseconds), null);
+            if (outcome.Acknowledged)
             {
+                options.Attempted?.Invoke(outcome);
                 tally.Acknowledged(delivery, answer.Milliseconds, onRetry: attempt > 0);
                 return;
             }
 
+            var problem = Describe(delivery.Event, answer);
+            options.Attempted?.Invoke(outcome with { Detail = problem.Detail });
+            tally.NotAcknowledged(problem);
             if (answer.Status is >= 400 and < 500)
             {
-                tally.Rejected(Describe(delivery.Event, answer));
+                tally.Rejected(problem);
                 return;
             }
 
             if (attempt >= options.MaxRetries || stopping.IsCancellationRequested)
             {
-                tally.Failed(Describe(delivery.Event, answer));
+                tally.Failed(problem);
                 return;
             }
 
@@ -47,7 +52,7 @@ internal sealed class DeliverySender(HttpClient http, Uri baseUrl, SimulatorOpti
             }
             catch (OperationCanceledException)
             {
-                tally.Failed(Describe(delivery.Event, answer));
+                tally.Failed(problem);
                 return;
             }
         }

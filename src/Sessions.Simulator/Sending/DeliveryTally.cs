@@ -14,6 +14,7 @@ internal sealed class DeliveryTally
     private readonly List<string> _samples = [];
     private readonly HashSet<string> _sampledProblems = [];
     private readonly Dictionary<string, int> _byProvider = Providers.All.ToDictionary(p => p, _ => 0);
+    private readonly Dictionary<string, int> _notAcknowledged = new(StringComparer.Ordinal);
     private int _sent;
     private int _duplicates;
     private int _late;
@@ -51,6 +52,15 @@ internal sealed class DeliveryTally
             _acknowledgedOnRetry += onRetry ? 1 : 0;
             _latencies.Add(milliseconds);
             _acknowledgedFacts.Add(delivery.Event.Facts);
+        }
+    }
+
+    /// <summary>Counts one attempt answered other than 2xx (or lost in transport) by its status, whatever follows it.</summary>
+    public void NotAcknowledged(Problem problem)
+    {
+        lock (_lock)
+        {
+            _notAcknowledged[problem.Status] = _notAcknowledged.GetValueOrDefault(problem.Status) + 1;
         }
     }
 
@@ -111,6 +121,7 @@ internal sealed class DeliveryTally
                 _failed,
                 _retries,
                 maxRetries,
+                new Dictionary<string, int>(_notAcknowledged),
                 [.. _samples],
                 elapsed,
                 LatencySummary.Of(_latencies),

@@ -15,9 +15,10 @@ public enum DeliveryKind
 
 /// <summary>
 /// What one event states about one tracked entity, as the service should read it: the entity, the status it moves to
-/// (null when it moves none, such as a participant joining), and the event's own time.
+/// (null when it moves none, such as a participant joining), the event's own time, and the event type the entity's
+/// timeline names it by (a batch's element type, not the batch's joined one).
 /// </summary>
-public sealed record EntityFact(string Kind, string Provider, string Id, string? Status, DateTimeOffset At);
+public sealed record EntityFact(string Kind, string Provider, string Id, string? Status, DateTimeOffset At, string Type);
 
 /// <summary>One webhook exactly as its provider sends it: the source it goes to, the body bytes and signed headers.</summary>
 /// <param name="Provider">The provider kind.</param>

@@ -1,18 +1,31 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Sessions.Simulator.Verification;
 
 /// <summary>
-/// Reads back what the service lists for the run: for each kind and provider the run produces, every status page by page
-/// (<c>provider=</c>, <c>status=</c> or, for servers, <c>state=</c>, cursor paging), counting the ids with the run's
-/// prefix. The lists are filed behind the entities, so it polls until they agree with the expected counts or time runs out.
+/// Reads back what the service holds for the run. First every expected entity, once: it answers from its own stored
+/// state, so it must already be in the expected status and name each acknowledged event on its timeline. Then what the
+/// service lists: for each kind and provider the run produces, every status page by page (<c>provider=</c>,
+/// <c>status=</c> or, for servers, <c>state=</c>, cursor paging), counting the ids with the run's prefix. The lists are
+/// filed behind the entities, so it polls them until they agree with the expected counts or time runs out.
 /// </summary>
 internal sealed class ApiVerifier(HttpClient http, Uri baseUrl, string apiKey)
 {
     private const int PageSize = 500;
+
+    /// <summary>Entities read at once.</summary>
+    private const int EntityReaders = 8;
+
+    /// <summary>
+    /// The service keeps an entity's newest 200 timeline entries; a timeline that long may have dropped acknowledged
+    /// events, so only its status is compared.
+    /// </summary>
+    private const int TimelineLimit = 200;
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The lists the simulated traffic can fill, per provider.</summary>
@@ -30,11 +43,23 @@ internal sealed class ApiVerifier(HttpClient http, Uri baseUrl, string apiKey)
     public async Task<VerificationResult> VerifyAsync(
         string idPrefix,
         IReadOnlyList<string> providers,
-        IReadOnlyDictionary<(string Kind, string Provider, string Status), int> expected,
+        ExpectedState expectedState,
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        var entities = expectedState.Entities();
+        IReadOnlyList<EntityMismatch> mismatches;
+        try
+        {
+            mismatches = await CheckEntitiesAsync(entities, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return new VerificationResult(0, [], false, [], stopwatch.Elapsed, 0, e.Message);
+        }
+
+        var expected = expectedState.Counts();
         var slots = Lists.Where(l => providers.Contains(l.Provider))
             .SelectMany(l => ExpectedState.Statuses(l.Kind).Select(status => (l.Kind, l.Provider, Status: status)))
             .ToList();
@@ -50,17 +75,61 @@ internal sealed class ApiVerifier(HttpClient http, Uri baseUrl, string apiKey)
             }
             catch (Exception e) when (e is HttpRequestException or JsonException or KeyNotFoundException or InvalidOperationException)
             {
-                return new VerificationResult(false, [], stopwatch.Elapsed, polls, e.Message);
+                return new VerificationResult(entities.Count, mismatches, false, [], stopwatch.Elapsed, polls, e.Message);
             }
 
-            var passed = rows.All(r => r.Expected == r.Seen) && expected.Keys.All(slots.Contains);
-            if (passed || stopwatch.Elapsed >= timeout)
+            var matched = rows.All(r => r.Expected == r.Seen) && expected.Keys.All(slots.Contains);
+            if (matched || stopwatch.Elapsed >= timeout)
             {
-                return new VerificationResult(passed, rows, stopwatch.Elapsed, polls);
+                return new VerificationResult(entities.Count, mismatches, matched, rows, stopwatch.Elapsed, polls);
             }
 
             await Task.Delay(PollInterval, cancellationToken);
         }
+    }
+
+    /// <summary>Reads each entity once, a few at a time, and says what differs from the expectation, in the given order.</summary>
+    private async Task<IReadOnlyList<EntityMismatch>> CheckEntitiesAsync(IReadOnlyList<ExpectedEntity> entities, CancellationToken cancellationToken)
+    {
+        var found = new EntityMismatch?[entities.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, entities.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = EntityReaders, CancellationToken = cancellationToken },
+            async (i, token) => found[i] = await CheckEntityAsync(entities[i], token));
+        return [.. found.OfType<EntityMismatch>()];
+    }
+
+    private async Task<EntityMismatch?> CheckEntityAsync(ExpectedEntity entity, CancellationToken cancellationToken)
+    {
+        var path = $"api/{entity.Kind}s/{Uri.EscapeDataString(entity.Provider)}/{Uri.EscapeDataString(entity.Id)}";
+        var (status, text) = await GetAsync(path, allowNotFound: true, cancellationToken);
+        if (status == HttpStatusCode.NotFound)
+        {
+            return Mismatch("not found (404)");
+        }
+
+        using var document = JsonDocument.Parse(text);
+        var seen = document.RootElement.GetProperty(entity.Kind == EntityKinds.Server ? "state" : "status").GetString();
+        if (seen != entity.Status)
+        {
+            return Mismatch($"status '{seen}', expected '{entity.Status}'");
+        }
+
+        var timeline = document.RootElement.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("type").GetString()).ToList();
+        if (timeline.Count >= TimelineLimit)
+        {
+            return null;
+        }
+
+        var missing = entity.Events
+            .GroupBy(f => f.Type)
+            .Select(g => (Type: g.Key, Expected: g.Count(), Seen: timeline.Count(t => t == g.Key)))
+            .Where(t => t.Seen < t.Expected)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Expected - t.Seen} of {t.Expected} '{t.Type}'"))
+            .ToList();
+        return missing.Count == 0 ? null : Mismatch($"timeline lacks {string.Join(", ", missing)} acknowledged");
+
+        EntityMismatch Mismatch(string problem) => new(entity.Kind, entity.Provider, entity.Id, problem);
     }
 
     private async Task<int> CountAsync(string kind, string provider, string status, string idPrefix, CancellationToken cancellationToken)
@@ -77,15 +146,7 @@ internal sealed class ApiVerifier(HttpClient http, Uri baseUrl, string apiKey)
                 path += "&cursor=" + Uri.EscapeDataString(cursor);
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, path));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
-            using var response = await http.SendAsync(request, cancellationToken);
-            var text = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException($"GET /{path} answered {(int)response.StatusCode}: {text}", null, response.StatusCode);
-            }
-
+            var (_, text) = await GetAsync(path, allowNotFound: false, cancellationToken);
             using var page = JsonDocument.Parse(text);
             count += page.RootElement.GetProperty("items").EnumerateArray()
                 .Count(item => item.GetProperty("id").GetString()?.StartsWith(idPrefix, StringComparison.Ordinal) == true);
@@ -93,5 +154,20 @@ internal sealed class ApiVerifier(HttpClient http, Uri baseUrl, string apiKey)
         }
         while (cursor is not null);
         return count;
+    }
+
+    /// <summary>GET with the API key; any answer but a success (or a 404 when <paramref name="allowNotFound"/>) throws, naming it.</summary>
+    private async Task<(HttpStatusCode Status, string Text)> GetAsync(string path, bool allowNotFound, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseUrl, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        using var response = await http.SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode && !(allowNotFound && response.StatusCode == HttpStatusCode.NotFound))
+        {
+            throw new HttpRequestException($"GET /{path} answered {(int)response.StatusCode}: {text}", null, response.StatusCode);
+        }
+
+        return (response.StatusCode, text);
     }
 }

@@ -2,6 +2,14 @@ using Sessions.Simulator.Traffic;
 
 namespace Sessions.Simulator.Verification;
 
+/// <summary>One entity as the run expects to read it back: its final status and the distinct acknowledged events that name it.</summary>
+/// <param name="Kind">The entity kind (<see cref="EntityKinds"/>).</param>
+/// <param name="Provider">The provider kind.</param>
+/// <param name="Id">The provider's id of the entity.</param>
+/// <param name="Status">The status word the API should answer.</param>
+/// <param name="Events">Each acknowledged event that names the entity, once however often it was delivered, oldest first.</param>
+public sealed record ExpectedEntity(string Kind, string Provider, string Id, string Status, IReadOnlyList<EntityFact> Events);
+
 /// <summary>
 /// The run's own model of each entity's final status, folded from the facts of acknowledged deliveries with the
 /// service's rules: the latest event time wins (equal times: the higher state rank); recordings go by rank first, so
@@ -18,7 +26,7 @@ public sealed class ExpectedState
         [EntityKinds.Livestream] = ["idle", "preparing", "connected", "live", "disconnected", "disabled", "deleted"],
     };
 
-    private readonly Dictionary<(string Kind, string Provider, string Id), (int Tier, DateTimeOffset At, int Rank, string Status)?> _entities = [];
+    private readonly Dictionary<(string Kind, string Provider, string Id), Entity> _entities = [];
 
     /// <summary>The status words of a listed kind, in the order the summary shows them.</summary>
     public static IReadOnlyList<string> Statuses(string kind) => StatusesByKind[kind];
@@ -30,25 +38,40 @@ public sealed class ExpectedState
         foreach (var fact in facts.Where(f => StatusesByKind.ContainsKey(f.Kind)))
         {
             var key = (fact.Kind, fact.Provider, fact.Id);
-            _entities.TryGetValue(key, out var held);
-            if (fact.Status is { } status)
+            if (!_entities.TryGetValue(key, out var entity))
             {
-                var stamp = Stamp(fact.Kind, status, fact.At);
-                if (held is not { } current || Compare(stamp, current) > 0)
-                {
-                    held = stamp;
-                }
+                entity = new Entity();
+                _entities[key] = entity;
             }
 
-            _entities[key] = held;
+            // A duplicate delivery states the very same fact again: it is one event, and it moves nothing.
+            if (entity.Events.Add(fact) && fact.Status is { } status)
+            {
+                var stamp = Stamp(fact.Kind, status, fact.At);
+                if (entity.Stamp is not { } current || Compare(stamp, current) > 0)
+                {
+                    entity.Stamp = stamp;
+                }
+            }
         }
     }
 
     /// <summary>How many entities end in each (kind, provider, status).</summary>
     public IReadOnlyDictionary<(string Kind, string Provider, string Status), int> Counts() =>
-        _entities
-            .GroupBy(e => (e.Key.Kind, e.Key.Provider, e.Value?.Status ?? StatusesByKind[e.Key.Kind][0]))
+        Entities()
+            .GroupBy(e => (e.Kind, e.Provider, e.Status))
             .ToDictionary(g => g.Key, g => g.Count());
+
+    /// <summary>Every listed entity the acknowledged facts name, with its expected status and events.</summary>
+    public IReadOnlyList<ExpectedEntity> Entities() =>
+    [
+        .. _entities.Select(e => new ExpectedEntity(
+            e.Key.Kind,
+            e.Key.Provider,
+            e.Key.Id,
+            e.Value.Stamp?.Status ?? StatusesByKind[e.Key.Kind][0],
+            [.. e.Value.Events.OrderBy(f => f.At)])),
+    ];
 
     private static (int Tier, DateTimeOffset At, int Rank, string Status) Stamp(string kind, string status, DateTimeOffset at)
     {
@@ -79,5 +102,13 @@ public sealed class ExpectedState
         var order = a.Tier.CompareTo(b.Tier);
         order = order != 0 ? order : a.At.CompareTo(b.At);
         return order != 0 ? order : a.Rank.CompareTo(b.Rank);
+    }
+
+    /// <summary>What is known of one entity: the winning status stamp (null while no fact set one) and its distinct facts.</summary>
+    private sealed class Entity
+    {
+        public (int Tier, DateTimeOffset At, int Rank, string Status)? Stamp { get; set; }
+
+        public HashSet<EntityFact> Events { get; } = [];
     }
 }
