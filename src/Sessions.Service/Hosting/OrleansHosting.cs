@@ -15,6 +15,9 @@ internal static class OrleansHosting
 
     private const string PostgresInvariant = "Npgsql";
 
+    /// <summary>How long a front-end waits for a grain call before answering 503 (<c>Orleans:ClientMessaging:ResponseTimeout</c>).</summary>
+    public static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Co-hosts a silo in this process.</summary>
     public static void AddSilo(WebApplicationBuilder builder, ServiceSettings settings)
     {
@@ -76,6 +79,11 @@ internal static class OrleansHosting
         {
             client.Services.AddSerializer(s => s.AddSessionsSerialization());
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+
+            // A call already sent to a silo that is then killed is not failed when the silo is declared dead: it waits for
+            // the response timeout (30 s by Orleans' default). A webhook answered 503 sooner is retried sooner.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClientResponseTimeout);
+            client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:ClientMessaging"));
             if (settings.Mode is StorageMode.Postgres)
             {
                 client.UseAdoNetClustering(o =>
