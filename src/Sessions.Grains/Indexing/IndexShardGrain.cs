@@ -19,7 +19,8 @@ public sealed class IndexShardState<TItem>
 /// <summary>
 /// One shard of one kind's index. Entries arrive one-way from entity grains after each stored change; lists read
 /// sorted buckets per (status, provider) from the cursor on, so a page costs its own size, not the shard's.
-/// The shard's state is written behind, at most a second after a change: it is derived data. What a crash loses is
+/// The shard's state is written behind, a second after a change or later for a large shard (see
+/// <see cref="MaxSaveInterval"/>): it is derived data. What a crash loses is
 /// repaired on the next activation: the shard asks the grain storage which entities of its kind were written since its
 /// own last write (less <see cref="RepairSlack"/> for clocks and messages in flight) and has each of them file itself
 /// again. An entity also re-files when it activates and when a provider retries.
@@ -29,6 +30,13 @@ public sealed class IndexShardState<TItem>
 public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TItem>
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A write serializes the whole shard, so a large shard writes less often: a millisecond per entry, at least
+    /// <see cref="FlushInterval"/> and at most five minutes (62,500 entries, a million entities over 16 shards: a
+    /// minute). What a crash loses in between is repaired from storage on activation, however long it was.
+    /// </summary>
+    private static readonly TimeSpan MaxSaveInterval = TimeSpan.FromMinutes(5);
 
     /// <summary>How far before the last write the repair looks: covers clock skew between silos and the database, and
     /// updates still travelling to the shard when it wrote.</summary>
@@ -64,12 +72,12 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             File(entry, +1);
         }
 
-        this.RegisterGrainTimer(FlushAsync, FlushInterval, FlushInterval);
+        this.RegisterGrainTimer(_ => FlushAsync(force: false), FlushInterval, FlushInterval);
         await RepairAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        await FlushAsync(cancellationToken);
+        await FlushAsync(force: true);
 
     public Task UpsertAsync(IndexEntry<TItem> entry, bool notify)
     {
@@ -240,18 +248,20 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         }
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(bool force)
     {
-        if (!_dirty)
+        var now = _time.GetUtcNow();
+        var interval = TimeSpan.FromMilliseconds(Math.Clamp(_state.State.Entries.Count, FlushInterval.TotalMilliseconds, MaxSaveInterval.TotalMilliseconds));
+        if (!_dirty || (!force && _state.State.SavedAt is { } saved && now - saved < interval))
         {
             return;
         }
 
         _dirty = false;
-        _state.State.SavedAt = _time.GetUtcNow();
+        _state.State.SavedAt = now;
         try
         {
-            await _state.WriteStateAsync(cancellationToken);
+            await _state.WriteStateAsync();
         }
         catch (Exception ex)
         {
@@ -266,6 +276,6 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: could not read which entities changed since its last write")]
     private static partial void LogRepairFailed(ILogger logger, Exception exception, string shard);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: write failed; will retry in a second")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: write failed; will retry")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string shard);
 }
