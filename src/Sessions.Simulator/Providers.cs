@@ -18,7 +18,5 @@ public static class EntityKinds
     public const string Session = "session";
     public const string Recording = "recording";
     public const string Livestream = "livestream";
-
-    /// <summary>LiveSwitch client presence is counted per application; not a listed entity.</summary>
-    public const string Application = "application";
+    public const string Client = "client";
 }

@@ -70,6 +70,12 @@ public sealed class FixtureReplayTests
         Assert.Equal(["room-42"], Ids(room, "recordings"));
         Assert.Equal("ready", Text(await GetAsync(api, "/api/recordings/liveswitch/room-42"), "status"));
 
+        // LiveSwitch presence: Alice unregistered after she registered, so her application counts her but not as registered.
+        var client = await GetAsync(api, $"/api/clients/liveswitch/{Alice}");
+        Assert.Equal(("unregistered", "tracker-demo-app", "Alice", "us-east"), (Text(client, "status"), Text(client, "applicationId"), Text(client, "userAlias"), Text(client, "region")));
+        var application = await EventuallyAsync(api, "/api/applications/tracker-demo-app", a => a.GetProperty("clients").GetInt32() == 1);
+        Assert.Equal(0, application.GetProperty("registeredClients").GetInt32());
+
         // Dyte meeting: ended, both recordings linked; UPLOADED is not downgraded by a late UPLOADING; the other failed.
         var meeting = await GetAsync(api, $"/api/sessions/dyte/{DyteSession}");
         Assert.Equal(("ended", "Weekly sync"), (Text(meeting, "status"), Text(meeting, "title")));

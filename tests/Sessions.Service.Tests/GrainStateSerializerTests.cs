@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Indexing;
 using Sessions.Grains.Indexing;
 using Sessions.Grains.Servers;
@@ -65,20 +65,21 @@ public sealed class GrainStateSerializerTests
         var configured = service.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StorageNames.Entities).GrainStorageSerializer;
         var orleansDefault = service.Services.GetRequiredService<IGrainStorageSerializer>();
         var at = DateTimeOffset.Parse("2024-06-10T06:13:20Z", CultureInfo.InvariantCulture);
-        var shard = new IndexShardState<ApplicationSnapshot> { SavedAt = at };
+        var shard = new IndexShardState<ClientSnapshot> { SavedAt = at };
         foreach (var id in new[] { "app-1", "app-2" })
         {
             // Both share the one empty facet dictionary, as the entity grains file them.
-            shard.Entries[id] = new IndexEntry<ApplicationSnapshot>(EntityKind.Application, "liveswitch", id, "idle",
-                ReadOnlyDictionary<string, string>.Empty, at, null, 1, at, new ApplicationSnapshot("liveswitch", id, 0, null, at, null));
+            shard.Entries[id] = new IndexEntry<ClientSnapshot>(EntityKind.Client, "liveswitch", id, "registered",
+                ReadOnlyDictionary<string, string>.Empty, at, null, 1, at,
+                new ClientSnapshot("liveswitch", id, "app", ClientStatus.Registered, null, null, null, null, null, null, null, null, null, null, at, at, at, null));
         }
 
         var asJson = orleansDefault.Serialize(shard);
 
-        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => orleansDefault.Deserialize<IndexShardState<ApplicationSnapshot>>(asJson));
-        var read = configured.Deserialize<IndexShardState<ApplicationSnapshot>>(asJson)!;
+        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => orleansDefault.Deserialize<IndexShardState<ClientSnapshot>>(asJson));
+        var read = configured.Deserialize<IndexShardState<ClientSnapshot>>(asJson)!;
         Assert.Empty(read.Entries);
         Assert.Null(read.SavedAt);
-        Assert.Equal(2, configured.Deserialize<IndexShardState<ApplicationSnapshot>>(configured.Serialize(shard))!.Entries.Count);
+        Assert.Equal(2, configured.Deserialize<IndexShardState<ClientSnapshot>>(configured.Serialize(shard))!.Entries.Count);
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Sessions.Service.Tests.Infrastructure;
+using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Service.Tests;
 
@@ -133,6 +134,40 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
         Assert.True(overview.GetProperty("sessions").GetProperty("total").GetInt32() >= truth.Where(t => t.Key.StartsWith("sessions", StringComparison.Ordinal)).Sum(t => t.Value));
     }
 
+    [Fact]
+    public async Task ClientsOfOneApplicationRegisteringAtOnceAreEachCounted()
+    {
+        const string Application = "tracker-demo-app";
+        var prefix = "cl" + Guid.NewGuid().ToString("N")[..8];
+        var clients = Enumerable.Range(0, 300).Select(n => $"{prefix}-{n}").ToList();
+
+        // All register at once; then a third unregister, and a registration older than that arrives late for 20 of them.
+        await PostClientsAsync(clients.Select(c => ("client.registered", c, 10)));
+        await PostClientsAsync(clients.Take(100).Select(c => ("client.unregistered", c, 20)).Concat(clients.Take(20).Select(c => ("client.registered", c, 15))));
+
+        var application = await EventuallyAsync(() => GetJsonAsync($"/api/applications/{Application}"), a => a.GetProperty("registeredClients").GetInt32() == 200);
+        Assert.Equal((200, 300), (application.GetProperty("registeredClients").GetInt32(), application.GetProperty("clients").GetInt32()));
+        var listed = await GetJsonAsync("/api/applications");
+        Assert.Contains(listed.GetProperty("items").EnumerateArray(), a => a.GetProperty("id").GetString() == Application);
+
+        var registered = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await GetJsonAsync($"/api/clients?application={Application}&status=registered&limit=120" + (cursor is null ? "" : $"&cursor={cursor}"));
+            registered.AddRange(page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        Assert.Equal(clients.Skip(100).Order(StringComparer.Ordinal), registered.Order(StringComparer.Ordinal));
+
+        var gone = await GetJsonAsync($"/api/clients/liveswitch/{clients[5]}");
+        Assert.Equal(("unregistered", Application, 3), (gone.GetProperty("status").GetString(), gone.GetProperty("applicationId").GetString(), gone.GetProperty("timeline").GetArrayLength()));
+        using var unknown = WebhookApiFactory.Api(HttpMethod.Get, "/api/applications/never-seen");
+        using var missing = await api.Client.SendAsync(unknown, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/sessions?status=finished", "status 'finished' is not one of")]
     [InlineData("/api/sessions?limit=0", "limit must be between 1 and 500")]
@@ -167,6 +202,23 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
         Assert.True(paths.TryGetProperty("/webhooks/{source}", out _));
         Assert.Equal(HttpStatusCode.OK, (await api.Client.GetAsync("/scalar", TestContext.Current.CancellationToken)).StatusCode);
     }
+
+    /// <summary>Signed LiveSwitch client events, eight in flight at a time; each must be acknowledged.</summary>
+    private async Task PostClientsAsync(IEnumerable<(string Type, string Client, int Seconds)> events) =>
+        await Parallel.ForEachAsync(events, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = TestContext.Current.CancellationToken },
+            async (e, cancellationToken) =>
+            {
+                var body = JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    id = $"{e.Client}-{e.Type}-{e.Seconds}",
+                    timestamp = T0.AddSeconds(e.Seconds).ToUnixTimeMilliseconds(),
+                    type = e.Type,
+                    client = new { id = e.Client, applicationId = "tracker-demo-app", userAlias = e.Client },
+                });
+                var (_, request) = TestSources.Authenticated("liveswitch", body, DateTimeOffset.UtcNow);
+                using var response = await api.PostAsync("liveswitch", request);
+                Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            });
 
     private async Task PostAsync(Sessions.Webhooks.WebhookRequest request)
     {

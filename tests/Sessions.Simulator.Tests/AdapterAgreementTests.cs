@@ -85,6 +85,7 @@ public sealed class AdapterAgreementTests
         SessionStatusChanged session => session.Status.ToString(),
         RecordingStatusChanged recording => recording.Status.ToString(),
         LivestreamStatusChanged livestream => livestream.Status.ToString(),
+        ClientRegistrationChanged client => (client.Registered ? ClientStatus.Registered : ClientStatus.Unregistered).ToString(),
         _ => null,
     } is { } word ? word.ToLowerInvariant() : null;
 }

@@ -49,13 +49,27 @@ public sealed class ExpectedStateTests
     }
 
     [Fact]
-    public void AnEntityNamedOnlyWithoutAStatusIsInItsFirstStatusAndApplicationsAreNotCounted()
+    public void AnEntityNamedOnlyWithoutAStatusIsInItsFirstStatus()
     {
         var counts = Fold(
             Fact(EntityKinds.Session, "c1", null, 1),
-            Fact(EntityKinds.Application, "app", null, 1));
+            Fact(EntityKinds.Client, "k1", null, 1));
 
-        Assert.Equal(new Dictionary<(string, string, string), int> { [(EntityKinds.Session, Providers.LiveSwitch, "active")] = 1 }, counts);
+        Assert.Equal(
+            new Dictionary<(string, string, string), int>
+            {
+                [(EntityKinds.Session, Providers.LiveSwitch, "active")] = 1,
+                [(EntityKinds.Client, Providers.LiveSwitch, "registered")] = 1,
+            },
+            counts);
+    }
+
+    [Fact]
+    public void AClientUnregisteredAtTheTimeOfItsRegistrationCountsAsUnregistered()
+    {
+        var counts = Fold(Fact(EntityKinds.Client, "k1", "unregistered", 5), Fact(EntityKinds.Client, "k1", "registered", 5));
+
+        Assert.Equal(new Dictionary<(string, string, string), int> { [(EntityKinds.Client, Providers.LiveSwitch, "unregistered")] = 1 }, counts);
     }
 
     [Fact]
@@ -64,7 +78,7 @@ public sealed class ExpectedStateTests
         var expected = new ExpectedState();
         var joined = Fact(EntityKinds.Session, "c1", null, 2);
         var started = Fact(EntityKinds.Session, "c1", "active", 1);
-        expected.Apply([joined, Fact(EntityKinds.Application, "app", null, 2)]);
+        expected.Apply([joined]);
         expected.Apply([started]);
         expected.Apply([joined]);
 

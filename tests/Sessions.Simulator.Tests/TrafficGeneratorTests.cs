@@ -115,7 +115,7 @@ public sealed class TrafficGeneratorTests
     }
 
     private static HashSet<string> EntityIds(IEnumerable<PlannedDelivery> deliveries) =>
-        [.. deliveries.SelectMany(d => d.Event.Facts).Where(f => f.Kind != EntityKinds.Application).Select(f => f.Id)];
+        [.. deliveries.SelectMany(d => d.Event.Facts).Select(f => f.Id)];
 
     private static HashSet<string> Set(params string[] items) => [.. items];
 

@@ -32,6 +32,8 @@ internal static class FixtureExpectations
 
     private static readonly ServerInfo GatewayInfo = new("LS-GW-01", Version, 8, "linux", "Ubuntu 22.04");
     private static readonly ServerInfo MediaServerInfo = new("LS-MS-01", Version, 16, "linux", "Ubuntu 22.04");
+    private static readonly ClientInfo Alice = new(
+        "alice", "Alice", "0b9e4c1a-77aa-4f0e-9c2d-5e6f7a8b9c0d", "alice-laptop", "presenter", "us-east", ["host"], "websocket", Version, "windows");
     private static readonly LivestreamSettings Settings60 = new("1080p", 60, true);
     private static readonly DateTimeOffset DyteRecordingStart = At("2024-06-10T06:14:05.118342Z");
     private static readonly DateTimeOffset DyteRecordingStop = At("2024-06-10T07:02:00.771205Z");
@@ -52,7 +54,7 @@ internal static class FixtureExpectations
     {
         ["liveswitch/01-gateway.started.json"] = [new(EntityKind.Server, Gateway, new ServerStateChanged("gateway", ServerState.Started, GatewayInfo))],
         ["liveswitch/02-mediaserver.registered.json"] = [new(EntityKind.Server, MediaServer, new ServerStateChanged("mediaserver", ServerState.Registered, MediaServerInfo))],
-        ["liveswitch/03-client.registered.json"] = [new(EntityKind.Application, "tracker-demo-app", new ClientPresenceChanged(AliceClient, true))],
+        ["liveswitch/03-client.registered.json"] = [new(EntityKind.Client, AliceClient, new ClientRegistrationChanged("tracker-demo-app", true, Alice))],
         ["liveswitch/04-channel.activated.json"] = [new(EntityKind.Session, Channel, new SessionStatusChanged(SessionStatus.Active))],
         ["liveswitch/05-channel.client.joined.json"] = [new(EntityKind.Session, Channel, new ParticipantChanged(AliceClient, true, "Alice"))],
         ["liveswitch/06-batch.connection.initializing+connecting.json"] =
@@ -69,7 +71,7 @@ internal static class FixtureExpectations
         ["liveswitch/09-connection.closing.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionState.Closing, AliceClient))],
         ["liveswitch/10-connection.closed.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionState.Closed, AliceClient))],
         ["liveswitch/11-channel.client.left.json"] = [new(EntityKind.Session, Channel, new ParticipantChanged(AliceClient, false, "Alice"))],
-        ["liveswitch/12-client.unregistered.json"] = [new(EntityKind.Application, "tracker-demo-app", new ClientPresenceChanged(AliceClient, false))],
+        ["liveswitch/12-client.unregistered.json"] = [new(EntityKind.Client, AliceClient, new ClientRegistrationChanged("tracker-demo-app", false, Alice))],
         ["liveswitch/13-channel.deactivated.json"] = [new(EntityKind.Session, Channel, new SessionStatusChanged(SessionStatus.Ended))],
         ["liveswitch/14-channel.recording.ready.json"] =
         [

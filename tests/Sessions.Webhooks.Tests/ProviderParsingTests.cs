@@ -150,7 +150,8 @@ public sealed class ProviderParsingTests
 
         var items = Accepted(TestSources.HandleSigned("liveswitch", body)).Cast<CanonicalEvent>().ToList();
 
-        Assert.Equal([new ServerSeen("mediaserver"), new SessionSeen(), new ClientSeen("cl-1")], items.Select(i => i.Change));
+        Assert.Equal([new ServerSeen("mediaserver"), new SessionSeen(), new ClientActive("tracker-demo-app", new ClientInfo())], items.Select(i => i.Change));
+        Assert.Equal((EntityKind.Client, "cl-1"), (items[2].Kind, items[2].EntityId));
     }
 
     [Fact]

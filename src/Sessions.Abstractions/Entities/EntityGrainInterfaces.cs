@@ -1,4 +1,4 @@
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
@@ -22,6 +22,6 @@ public interface IRecordingGrain : IEntityGrain<RecordingSnapshot>;
 [Alias("Sessions.Abstractions.Entities.ILivestreamGrain")]
 public interface ILivestreamGrain : IEntityGrain<LivestreamSnapshot>;
 
-/// <summary>One provider application (client presence). Key: <c>{provider}/{applicationId}</c>.</summary>
-[Alias("Sessions.Abstractions.Entities.IApplicationGrain")]
-public interface IApplicationGrain : IEntityGrain<ApplicationSnapshot>;
+/// <summary>One client of a provider application (presence). Key: <c>{provider}/{clientId}</c>.</summary>
+[Alias("Sessions.Abstractions.Entities.IClientGrain")]
+public interface IClientGrain : IEntityGrain<ClientSnapshot>;

@@ -22,7 +22,7 @@ public static class EntityGrains
             EntityKind.Session => grains.GetGrain<ISessionGrain>(key),
             EntityKind.Recording => grains.GetGrain<IRecordingGrain>(key),
             EntityKind.Livestream => grains.GetGrain<ILivestreamGrain>(key),
-            EntityKind.Application => grains.GetGrain<IApplicationGrain>(key),
+            EntityKind.Client => grains.GetGrain<IClientGrain>(key),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no grain for this entity kind"),
         };
     }

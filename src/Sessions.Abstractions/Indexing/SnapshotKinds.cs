@@ -1,4 +1,4 @@
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
@@ -17,7 +17,7 @@ public static class SnapshotKinds
         var t when t == typeof(SessionSnapshot) => EntityKind.Session,
         var t when t == typeof(RecordingSnapshot) => EntityKind.Recording,
         var t when t == typeof(LivestreamSnapshot) => EntityKind.Livestream,
-        var t when t == typeof(ApplicationSnapshot) => EntityKind.Application,
+        var t when t == typeof(ClientSnapshot) => EntityKind.Client,
         var t => throw new ArgumentOutOfRangeException(nameof(TSnapshot), t, "not an entity snapshot type"),
     };
 }

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
-using Sessions.Grains.Applications;
+using Sessions.Grains.Clients;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Recordings;
 using Sessions.Grains.Servers;
@@ -46,9 +46,9 @@ public sealed class LivestreamGrain(
     TimeProvider time,
     ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, time, logger), ILivestreamGrain;
 
-/// <summary>One provider application.</summary>
-[GrainType("application"), PreferLocalPlacement]
-public sealed class ApplicationGrain(
-    [PersistentState("application", StorageNames.Entities)] IPersistentState<EntityRecord<ApplicationState>> record,
+/// <summary>One client of a provider application.</summary>
+[GrainType("client"), PreferLocalPlacement]
+public sealed class ClientGrain(
+    [PersistentState("client", StorageNames.Entities)] IPersistentState<EntityRecord<ClientState>> record,
     TimeProvider time,
-    ILogger<ApplicationGrain> logger) : EntityGrain<ApplicationState, ApplicationSnapshot, ApplicationStateMachine>(record, time, logger), IApplicationGrain;
+    ILogger<ClientGrain> logger) : EntityGrain<ClientState, ClientSnapshot, ClientStateMachine>(record, time, logger), IClientGrain;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
 using Sessions.Abstractions.Livestreams;
@@ -15,7 +15,10 @@ namespace Sessions.Service.Endpoints;
 public sealed record KindCounts(int Total, IReadOnlyDictionary<string, int> ByStatus, IReadOnlyDictionary<string, int>? ByHealth = null);
 
 /// <summary><c>GET /api/overview</c>: one line per kind.</summary>
-public sealed record Overview(KindCounts Servers, KindCounts Sessions, KindCounts Recordings, KindCounts Livestreams);
+public sealed record Overview(KindCounts Servers, KindCounts Sessions, KindCounts Recordings, KindCounts Livestreams, KindCounts Clients);
+
+/// <summary>One provider application, counted from its clients: how many are registered now, and how many are tracked.</summary>
+public sealed record ApplicationCounts(string Id, int RegisteredClients, int Clients);
 
 /// <summary><c>GET /api/fleet</c>: fleet health by state, health, role and region, and the servers that are not healthy.</summary>
 public sealed record Fleet(
@@ -60,8 +63,15 @@ public static class QueryEndpoints
         api.MapGet("/livestreams/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
             GetAsync<ILivestreamGrain, LivestreamSnapshot>(grains, EntityKind.Livestream, provider, id)).WithName("GetLivestream").WithTags("Livestreams");
 
-        api.MapGet("/applications/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
-            GetAsync<IApplicationGrain, ApplicationSnapshot>(grains, EntityKind.Application, provider, id)).WithName("GetApplication").WithTags("Applications");
+        api.MapGet("/clients", (IndexReader index, string? status, string? provider, string? application, int? limit, string? cursor) =>
+            ListAsync<ClientSnapshot, ClientStatus>(index, status, provider, Facets((ClientFacets.Application, application)), limit, cursor))
+            .WithName("ListClients").WithTags("Applications");
+        api.MapGet("/clients/{provider}/{id}", (string provider, string id, IGrainFactory grains) =>
+            GetAsync<IClientGrain, ClientSnapshot>(grains, EntityKind.Client, provider, id)).WithName("GetClient").WithTags("Applications");
+
+        api.MapGet("/applications", ListApplicationsAsync).WithName("ListApplications").WithTags("Applications")
+            .WithSummary("Every application a tracked client names, most registered clients first.");
+        api.MapGet("/applications/{id}", GetApplicationAsync).WithName("GetApplication").WithTags("Applications");
         return api;
     }
 
@@ -72,12 +82,34 @@ public static class QueryEndpoints
         var sessions = index.CountAsync<SessionSnapshot>();
         var recordings = index.CountAsync<RecordingSnapshot>();
         var livestreams = index.CountAsync<LivestreamSnapshot>();
-        await Task.WhenAll(servers, sessions, recordings, livestreams);
+        var clients = index.CountAsync<ClientSnapshot>();
+        await Task.WhenAll(servers, sessions, recordings, livestreams, clients);
         return TypedResults.Ok(new Overview(
             new KindCounts(servers.Result.Total, servers.Result.ByStatus, Facet(servers.Result, "health")),
             Counts(sessions.Result),
             Counts(recordings.Result),
-            Counts(livestreams.Result)));
+            Counts(livestreams.Result),
+            Counts(clients.Result)));
+    }
+
+    public static async Task<Ok<Page<ApplicationCounts>>> ListApplicationsAsync(IndexReader index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var counts = await index.CountAsync<ClientSnapshot>();
+        var registered = Facet(counts, ClientFacets.RegisteredApplication);
+        var applications = Facet(counts, ClientFacets.Application)
+            .Select(a => new ApplicationCounts(a.Key, registered.GetValueOrDefault(a.Key), a.Value))
+            .OrderByDescending(a => a.RegisteredClients).ThenBy(a => a.Id, StringComparer.Ordinal);
+        return TypedResults.Ok(new Page<ApplicationCounts>([.. applications], null));
+    }
+
+    public static async Task<Results<Ok<ApplicationCounts>, ProblemHttpResult>> GetApplicationAsync(IndexReader index, string id)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var counts = await index.CountAsync<ClientSnapshot>();
+        return Facet(counts, ClientFacets.Application).TryGetValue(id, out var clients)
+            ? TypedResults.Ok(new ApplicationCounts(id, Facet(counts, ClientFacets.RegisteredApplication).GetValueOrDefault(id), clients))
+            : TypedResults.Problem(title: "Not found", detail: $"No tracked client names application '{id}'.", statusCode: StatusCodes.Status404NotFound);
     }
 
     public static async Task<Ok<Fleet>> GetFleetAsync(IndexReader index)
@@ -99,16 +131,7 @@ public static class QueryEndpoints
     public static Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
         IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor)
     {
-        var facets = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in new[] { ("role", role), ("region", region), ("health", health) })
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                facets[name] = value;
-            }
-        }
-
-        return ListAsync<ServerSnapshot, ServerState>(index, state, provider, facets, limit, cursor);
+        return ListAsync<ServerSnapshot, ServerState>(index, state, provider, Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
     }
 
     public static async Task<Results<Ok<Page<TItem>>, ProblemHttpResult>> ListAsync<TItem, TStatus>(
@@ -152,6 +175,21 @@ public static class QueryEndpoints
                 detail: $"No {Word(kind.ToString())} '{id}' from provider '{provider}' has been seen.",
                 statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(snapshot);
+    }
+
+    /// <summary>The facet filters a list request sets; parameters left out filter nothing.</summary>
+    private static Dictionary<string, string> Facets(params (string Name, string? Value)[] filters)
+    {
+        var facets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in filters)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                facets[name] = value;
+            }
+        }
+
+        return facets;
     }
 
     private static KindCounts Counts(IndexCounts counts) => new(counts.Total, counts.ByStatus);

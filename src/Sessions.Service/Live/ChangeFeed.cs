@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Indexing;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
@@ -101,7 +101,7 @@ public sealed partial class ChangeFeed(IGrainFactory grains, IndexReader index, 
             .Concat(Subscribe<SessionSnapshot>())
             .Concat(Subscribe<RecordingSnapshot>())
             .Concat(Subscribe<LivestreamSnapshot>())
-            .Concat(Subscribe<ApplicationSnapshot>()));
+            .Concat(Subscribe<ClientSnapshot>()));
 
     private IEnumerable<Task> Subscribe<TItem>() => index.Shards<TItem>().Select(s => s.SubscribeAsync(_reference!));
 

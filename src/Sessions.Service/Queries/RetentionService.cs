@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
@@ -31,7 +32,8 @@ internal sealed partial class RetentionService(
             try
             {
                 var removed = await index.SweepAsync<ServerSnapshot>(cutoff) + await index.SweepAsync<SessionSnapshot>(cutoff)
-                    + await index.SweepAsync<RecordingSnapshot>(cutoff) + await index.SweepAsync<LivestreamSnapshot>(cutoff);
+                    + await index.SweepAsync<RecordingSnapshot>(cutoff) + await index.SweepAsync<LivestreamSnapshot>(cutoff)
+                    + await index.SweepAsync<ClientSnapshot>(cutoff);
                 if (removed > 0)
                 {
                     LogSwept(logger, removed, cutoff);

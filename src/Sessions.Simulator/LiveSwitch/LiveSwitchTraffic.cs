@@ -180,7 +180,7 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
 
     private Payload ClientEvent(string type, Client client, DateTimeOffset at) =>
         new(type, Event(type, "gateway", at, w => WriteClient(w, client)),
-            [new EntityFact(EntityKinds.Application, Providers.LiveSwitch, _applicationId, null, at, type)]);
+            [new EntityFact(EntityKinds.Client, Providers.LiveSwitch, client.Id, type["client.".Length..], at, type)]);
 
     private Payload ConnectionEvent(Connection connection, string state, DateTimeOffset at)
     {

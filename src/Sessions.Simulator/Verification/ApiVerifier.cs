@@ -38,6 +38,7 @@ internal sealed class ApiVerifier(HttpClient http, Uri baseUrl, string apiKey)
         (EntityKinds.Recording, Providers.Dyte),
         (EntityKinds.Recording, Providers.FastPix),
         (EntityKinds.Livestream, Providers.FastPix),
+        (EntityKinds.Client, Providers.LiveSwitch),
     ];
 
     public async Task<VerificationResult> VerifyAsync(

@@ -24,6 +24,7 @@ public sealed class ExpectedState
         [EntityKinds.Session] = ["active", "ended"],
         [EntityKinds.Recording] = ["pending", "recording", "stopped", "uploading", "ready", "failed", "expired"],
         [EntityKinds.Livestream] = ["idle", "preparing", "connected", "live", "disconnected", "disabled", "deleted"],
+        [EntityKinds.Client] = ["registered", "unregistered"],
     };
 
     private readonly Dictionary<(string Kind, string Provider, string Id), Entity> _entities = [];

@@ -18,8 +18,8 @@ namespace Sessions.Webhooks.Events;
 [JsonDerivedType(typeof(LivestreamUpdated), "livestreamUpdated")]
 [JsonDerivedType(typeof(SimulcastTargetChanged), "simulcastTarget")]
 [JsonDerivedType(typeof(LivestreamAssetCreated), "livestreamAsset")]
-[JsonDerivedType(typeof(ClientPresenceChanged), "clientPresence")]
-[JsonDerivedType(typeof(ClientSeen), "clientSeen")]
+[JsonDerivedType(typeof(ClientRegistrationChanged), "clientRegistration")]
+[JsonDerivedType(typeof(ClientActive), "clientActive")]
 public abstract record EntityChange;
 
 /// <summary>Server facts from a <c>{role}.started</c> event; every field is optional.</summary>
@@ -100,8 +100,31 @@ public sealed record SimulcastTargetChanged(string TargetId, SimulcastTargetStat
 /// <summary>The recorded asset of a livestream's last broadcast exists.</summary>
 public sealed record LivestreamAssetCreated(string AssetId) : EntityChange;
 
-/// <summary>A client registered with or left an application (LiveSwitch presence).</summary>
-public sealed record ClientPresenceChanged(string ClientId, bool Registered) : EntityChange;
+/// <summary>What a client event says of the client and its device; every field is optional (LiveSwitch <c>client</c> object).</summary>
+public sealed record ClientInfo(
+    string? UserId = null,
+    string? UserAlias = null,
+    string? DeviceId = null,
+    string? DeviceAlias = null,
+    string? Tag = null,
+    string? Region = null,
+    IReadOnlyList<string>? Roles = null,
+    string? Protocol = null,
+    string? Version = null,
+    string? OperatingSystem = null)
+{
+    /// <summary>Equal when every field is, the roles compared by value.</summary>
+    public bool Equals(ClientInfo? other) =>
+        other is not null
+        && (UserId, UserAlias, DeviceId, DeviceAlias, Tag, Region, Protocol, Version, OperatingSystem)
+            == (other.UserId, other.UserAlias, other.DeviceId, other.DeviceAlias, other.Tag, other.Region, other.Protocol, other.Version, other.OperatingSystem)
+        && (Roles ?? []).SequenceEqual(other.Roles ?? [], StringComparer.Ordinal);
 
-/// <summary>A client of an application showed activity (updated, stats, message): only last-seen moves (LiveSwitch presence).</summary>
-public sealed record ClientSeen(string ClientId) : EntityChange;
+    public override int GetHashCode() => HashCode.Combine(UserId, DeviceId, Region, Version);
+}
+
+/// <summary>A client registered with its application, or unregistered (LiveSwitch presence).</summary>
+public sealed record ClientRegistrationChanged(string ApplicationId, bool Registered, ClientInfo? Info = null) : EntityChange;
+
+/// <summary>A client showed activity (updated, stats, message): last-seen and its facts move, not its registration.</summary>
+public sealed record ClientActive(string ApplicationId, ClientInfo? Info = null) : EntityChange;

@@ -8,6 +8,7 @@ public enum EntityKind
     Recording = 2,
     Livestream = 3,
 
-    /// <summary>A provider application (LiveSwitch client presence is counted per application).</summary>
-    Application = 4,
+    /// <summary>A client of a provider application (LiveSwitch presence); applications are counted from their clients.</summary>
+    /// <remarks>4 was the application kind, whose grain held every client of an application; it is not reused.</remarks>
+    Client = 5,
 }

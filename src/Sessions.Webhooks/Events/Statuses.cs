@@ -40,6 +40,13 @@ public enum LivestreamStatus
     Deleted = 6,
 }
 
+/// <summary>Presence of a client in its application.</summary>
+public enum ClientStatus
+{
+    Registered = 0,
+    Unregistered = 1,
+}
+
 /// <summary>State of one media connection inside a session (LiveSwitch).</summary>
 public enum ConnectionState
 {

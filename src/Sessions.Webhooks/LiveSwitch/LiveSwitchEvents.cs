@@ -26,9 +26,9 @@ internal static class LiveSwitchEvents
             "channel.client.message" or "channel.server.message" => Session(MessageChannelId(evt), new SessionSeen()),
             "channel.rtmp.started" => Livestream(ChannelId(evt), LivestreamStatus.Live, "started"),
             "channel.rtmp.stopped" => Livestream(ChannelId(evt), LivestreamStatus.Idle, "stopped"),
-            "client.registered" => Presence(evt, registered: true),
-            "client.unregistered" => Presence(evt, registered: false),
-            "client.updated" or "client.stats" or "client.message" => ClientActivity(evt),
+            "client.registered" => Client(evt, registered: true),
+            "client.unregistered" => Client(evt, registered: false),
+            "client.updated" or "client.stats" or "client.message" => Client(evt, registered: null),
             "connection.updated" or "connection.stats" => Session(evt.RequiredObject("connection").RequiredString("channelId"), new SessionSeen()),
             "server.message" => evt.OptionalObject("message")?.OptionalString("channelId") is { } channelId
                 ? Session(channelId, new SessionSeen())
@@ -102,16 +102,26 @@ internal static class LiveSwitchEvents
         return Session(channelId, new ParticipantChanged(client.RequiredString("id"), present, name));
     }
 
-    private static Mapping Presence(JsonFields evt, bool registered)
+    /// <summary>A client event: keyed by the client id alone, as sessions are by the channel id alone.</summary>
+    private static Mapping Client(JsonFields evt, bool? registered)
     {
         var client = evt.RequiredObject("client");
-        return new Mapping(EntityKind.Application, client.RequiredString("applicationId"), new ClientPresenceChanged(client.RequiredString("id"), registered));
-    }
-
-    private static Mapping ClientActivity(JsonFields evt)
-    {
-        var client = evt.RequiredObject("client");
-        return new Mapping(EntityKind.Application, client.RequiredString("applicationId"), new ClientSeen(client.RequiredString("id")));
+        var applicationId = client.RequiredString("applicationId");
+        var info = new ClientInfo(
+            client.OptionalString("userId"),
+            client.OptionalString("userAlias"),
+            client.OptionalString("deviceId"),
+            client.OptionalString("deviceAlias"),
+            client.OptionalString("tag"),
+            client.OptionalString("region"),
+            client.OptionalStrings("roles"),
+            client.OptionalString("protocol"),
+            client.OptionalString("version"),
+            client.OptionalString("operatingSystem"));
+        EntityChange change = registered is { } value
+            ? new ClientRegistrationChanged(applicationId, value, info)
+            : new ClientActive(applicationId, info);
+        return new Mapping(EntityKind.Client, client.RequiredString("id"), change);
     }
 
     private static Mapping? Connection(ReadOnlySpan<char> state, JsonFields evt)

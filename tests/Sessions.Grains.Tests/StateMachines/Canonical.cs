@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
-using Sessions.Grains.Applications;
+using Sessions.Grains.Clients;
 using Sessions.Grains.Entities;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Recordings;
@@ -27,7 +27,7 @@ internal static class Canonical
 
     /// <summary>
     /// An event <paramref name="seconds"/> after <see cref="T0"/>. The default dedupe key is derived from the content
-    /// and time, so equal events share a key (a redelivery) and different ones never do.
+    /// (as JSON, which spells out lists) and time, so equal events share a key (a redelivery) and different ones never do.
     /// </summary>
     public static CanonicalEvent At(double seconds, EntityChange change, string? key = null, EntityKind? kind = null) => new()
     {
@@ -36,7 +36,7 @@ internal static class Canonical
         Kind = kind ?? KindOf(change),
         EntityId = "entity-1",
         OccurredAt = T0.AddSeconds(seconds),
-        DedupeKey = key ?? $"{seconds}:{change}",
+        DedupeKey = key ?? $"{seconds}:{JsonSerializer.Serialize(change)}",
         Change = change,
     };
 
@@ -45,7 +45,7 @@ internal static class Canonical
         ServerStateChanged or ServerSeen => EntityKind.Server,
         RecordingStatusChanged => EntityKind.Recording,
         LivestreamStatusChanged or LivestreamUpdated or SimulcastTargetChanged or LivestreamAssetCreated => EntityKind.Livestream,
-        ClientPresenceChanged or ClientSeen => EntityKind.Application,
+        ClientRegistrationChanged or ClientActive => EntityKind.Client,
         _ => EntityKind.Session,
     };
 
@@ -61,8 +61,8 @@ internal static class Canonical
     public static (LivestreamState State, LivestreamSnapshot Snapshot) Livestream(params IEnumerable<CanonicalEvent> events) =>
         Fold<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(events);
 
-    public static (ApplicationState State, ApplicationSnapshot Snapshot) Application(params IEnumerable<CanonicalEvent> events) =>
-        Fold<ApplicationState, ApplicationSnapshot, ApplicationStateMachine>(events);
+    public static (ClientState State, ClientSnapshot Snapshot) Client(params IEnumerable<CanonicalEvent> events) =>
+        Fold<ClientState, ClientSnapshot, ClientStateMachine>(events);
 
     public static (TState State, TSnapshot Snapshot) Fold<TState, TSnapshot, TMachine>(IEnumerable<CanonicalEvent> events)
         where TState : class, new()
@@ -88,7 +88,7 @@ internal static class Canonical
         EntityKind.Session => Checked<SessionState, SessionSnapshot, SessionStateMachine>(events),
         EntityKind.Recording => Checked<RecordingState, RecordingSnapshot, RecordingStateMachine>(events),
         EntityKind.Livestream => Checked<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(events),
-        EntityKind.Application => Checked<ApplicationState, ApplicationSnapshot, ApplicationStateMachine>(events),
+        EntityKind.Client => Checked<ClientState, ClientSnapshot, ClientStateMachine>(events),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

@@ -1,5 +1,6 @@
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Servers;
+using Sessions.Grains.Clients;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Sessions;
 using Sessions.Webhooks.Events;
@@ -67,12 +68,15 @@ public sealed class FixtureScenarioTests
     }
 
     [Fact]
-    public void LiveSwitchClientPresenceCountsPerApplication()
+    public void LiveSwitchClientRegistersAndUnregistersWithItsApplication()
     {
-        var registered = Application(Of(EntityKind.Application, "liveswitch/03-client.registered.json")).Snapshot;
-        var gone = Application(Of(EntityKind.Application, "liveswitch/12-client.unregistered.json", "liveswitch/03-client.registered.json")).Snapshot;
+        var registered = Client(Of(EntityKind.Client, "liveswitch/03-client.registered.json"));
+        var gone = Client(Of(EntityKind.Client, "liveswitch/12-client.unregistered.json", "liveswitch/03-client.registered.json"));
 
-        Assert.Equal((1, 0), (registered.RegisteredClients, gone.RegisteredClients));
+        Assert.Equal((ClientStatus.Registered, "tracker-demo-app", "Alice", "us-east"),
+            (registered.Snapshot.Status, registered.Snapshot.ApplicationId, registered.Snapshot.UserAlias, registered.Snapshot.Region));
+        Assert.Equal(ClientStatus.Unregistered, gone.Snapshot.Status);
+        Assert.NotNull(ClientStateMachine.FinishedAt(gone.State));
     }
 
     [Fact]

@@ -109,14 +109,16 @@ public sealed class OrderIndependenceTests
     }
 
     [Fact]
-    public void GeneratedApplicationLifecyclesAreOrderIndependent()
+    public void GeneratedClientLifecyclesAreOrderIndependent()
     {
-        var clients = Gen.OneOf("c1", "c2", "c3");
+        var applications = Gen.OneOf("a1", "a2");
+        var info = Gen.Select(Gen.OneOf<string?>(null, "eu", "us"), Gen.OneOf<string[]>([], ["host"], ["host", "guest"]),
+            (region, roles) => new ClientInfo(Region: region, Roles: roles));
         Property(
-            EntityKind.Application,
+            EntityKind.Client,
             Gen.Frequency<EntityChange>(
-                (3, Gen.Select(clients, Gen.Bool, (id, registered) => (EntityChange)new ClientPresenceChanged(id, registered))),
-                (1, clients.Select(id => (EntityChange)new ClientSeen(id)))));
+                (3, Gen.Select(applications, Gen.Bool, Gen.Null(info, 0.3), (application, registered, facts) => (EntityChange)new ClientRegistrationChanged(application, registered, facts))),
+                (1, Gen.Select(applications, Gen.Null(info, 0.3), (application, facts) => (EntityChange)new ClientActive(application, facts)))));
     }
 
     [Fact]

@@ -3,14 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Sessions.Abstractions.Applications;
+using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Hosting;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
-using Sessions.Grains.Applications;
+using Sessions.Grains.Clients;
 using Sessions.Grains.Entities;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Recordings;
@@ -58,8 +58,8 @@ public sealed class StateSerializationTests : IDisposable
                 case EntityKind.Livestream:
                     RoundTrip<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(lifecycle, serializer, json);
                     break;
-                case EntityKind.Application:
-                    RoundTrip<ApplicationState, ApplicationSnapshot, ApplicationStateMachine>(lifecycle, serializer, json);
+                case EntityKind.Client:
+                    RoundTrip<ClientState, ClientSnapshot, ClientStateMachine>(lifecycle, serializer, json);
                     break;
             }
         }
