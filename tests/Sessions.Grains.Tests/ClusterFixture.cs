@@ -21,6 +21,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(StorageNames.Entities);
             silo.Services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
+            silo.Services.AddSingleton<IIndexStore, InMemoryIndexStore>();
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddSessionsSerialization()));

@@ -1,12 +1,8 @@
-using System.Collections.ObjectModel;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
-using Sessions.Abstractions.Clients;
-using Sessions.Abstractions.Indexing;
-using Sessions.Grains.Indexing;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Storage;
 using Sessions.Service.Tests.Infrastructure;
@@ -51,35 +47,5 @@ public sealed class GrainStateSerializerTests
         Assert.True(stored.ToMemory().Length < asJson.ToMemory().Length / 2, $"binary {stored.ToMemory().Length} B, JSON {asJson.ToMemory().Length} B");
         Assert.Equal(asJson.ToString(), orleansDefault.Serialize(fromBinary).ToString());
         Assert.Equal(asJson.ToString(), orleansDefault.Serialize(fromJson).ToString());
-    }
-
-    [Fact]
-    public async Task AnIndexShardOrleansJsonCannotReadBackStartsEmptyToBeRebuilt()
-    {
-        using var folder = new TempDirectory("serializer");
-        await using var service = new SessionsApiFactory(new Dictionary<string, string?>
-        {
-            ["Storage:Mode"] = "sqlite",
-            ["Storage:ConnectionString"] = folder.SqliteConnectionString,
-        });
-        var configured = service.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StorageNames.Entities).GrainStorageSerializer;
-        var orleansDefault = service.Services.GetRequiredService<IGrainStorageSerializer>();
-        var at = DateTimeOffset.Parse("2024-06-10T06:13:20Z", CultureInfo.InvariantCulture);
-        var shard = new IndexShardState<ClientSnapshot> { SavedAt = at };
-        foreach (var id in new[] { "app-1", "app-2" })
-        {
-            // Both share the one empty facet dictionary, as the entity grains file them.
-            shard.Entries[id] = new IndexEntry<ClientSnapshot>(EntityKind.Client, "liveswitch", id, "registered",
-                ReadOnlyDictionary<string, string>.Empty, at, null, 1, at,
-                new ClientSnapshot("liveswitch", id, "app", ClientStatus.Registered, null, null, null, null, null, null, null, null, null, null, at, at, at, null));
-        }
-
-        var asJson = orleansDefault.Serialize(shard);
-
-        Assert.ThrowsAny<Newtonsoft.Json.JsonException>(() => orleansDefault.Deserialize<IndexShardState<ClientSnapshot>>(asJson));
-        var read = configured.Deserialize<IndexShardState<ClientSnapshot>>(asJson)!;
-        Assert.Empty(read.Entries);
-        Assert.Null(read.SavedAt);
-        Assert.Equal(2, configured.Deserialize<IndexShardState<ClientSnapshot>>(configured.Serialize(shard))!.Entries.Count);
     }
 }

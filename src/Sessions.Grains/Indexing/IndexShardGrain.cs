@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
 using Orleans.Utilities;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
@@ -6,24 +7,15 @@ using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Indexing;
 
-/// <summary>Persisted state of an index shard: the entries it files, by entity key.</summary>
-[GenerateSerializer, Alias("Sessions.Grains.Indexing.IndexShardState`1")]
-public sealed class IndexShardState<TItem>
-{
-    [Id(0)] public Dictionary<string, IndexEntry<TItem>> Entries { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>When the entries were last written (taken before the write, by the silo's clock); null before the first.</summary>
-    [Id(1)] public DateTimeOffset? SavedAt { get; set; }
-}
-
 /// <summary>
 /// One shard of one kind's index. Entries arrive one-way from entity grains after each stored change; lists read
 /// sorted buckets per (status, provider) from the cursor on, so a page costs its own size, not the shard's.
-/// The shard's state is written behind, a second after a change or later for a large shard (see
-/// <see cref="MaxSaveInterval"/>): it is derived data. What a crash loses is
-/// repaired on the next activation: the shard asks the grain storage which entities of its kind were written since its
-/// own last write (less <see cref="RepairSlack"/> for clocks and messages in flight) and has each of them file itself
-/// again. An entity also re-files when it activates and when a provider retries.
+/// The shard writes behind, a second after a change, and only what changed: each entry is its own row in the
+/// <see cref="IIndexStore"/>, so a write costs the changes since the last one, however large the shard. It is derived
+/// data: what a crash loses is repaired on the next activation, when the shard asks the grain storage which entities
+/// of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks and messages in
+/// flight) and has each of them file itself again. An entity also re-files when it activates and when a provider
+/// retries.
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
@@ -31,34 +23,39 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// A write serializes the whole shard, so a large shard writes less often: a millisecond per entry, at least
-    /// <see cref="FlushInterval"/> and at most five minutes (62,500 entries, a million entities over 16 shards: a
-    /// minute). What a crash loses in between is repaired from storage on activation, however long it was.
-    /// </summary>
-    private static readonly TimeSpan MaxSaveInterval = TimeSpan.FromMinutes(5);
-
     /// <summary>How far before the last write the repair looks: covers clock skew between silos and the database, and
     /// updates still travelling to the shard when it wrote.</summary>
     private static readonly TimeSpan RepairSlack = TimeSpan.FromMinutes(1);
 
-    private readonly IPersistentState<IndexShardState<TItem>> _state;
+    private readonly IIndexStore _store;
+    private readonly Serializer _serializer;
     private readonly IEntityChangeLog _changes;
     private readonly TimeProvider _time;
     private readonly ILogger<IndexShardGrain<TItem>> _logger;
     private readonly ObserverManager<IChangeObserver> _observers;
+    private readonly Dictionary<string, IndexEntry<TItem>> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Status, string Provider), SortedSet<IndexPosition>> _buckets = [];
     private readonly Dictionary<string, int> _byStatus = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, int>> _byFacet = new(StringComparer.Ordinal);
-    private bool _dirty;
+
+    /// <summary>Keys filed or refiled since the last write.</summary>
+    private readonly HashSet<string> _upserted = new(StringComparer.Ordinal);
+
+    /// <summary>Keys removed since the last write.</summary>
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+
+    /// <summary>When the entries were last written (taken before the write, by the silo's clock); null before the first.</summary>
+    private DateTimeOffset? _savedAt;
 
     public IndexShardGrain(
-        [PersistentState("index", StorageNames.Entities)] IPersistentState<IndexShardState<TItem>> state,
+        IIndexStore store,
+        Serializer serializer,
         IEntityChangeLog changes,
         TimeProvider time,
         ILogger<IndexShardGrain<TItem>> logger)
     {
-        _state = state;
+        _store = store;
+        _serializer = serializer;
         _changes = changes;
         _time = time;
         _logger = logger;
@@ -67,23 +64,28 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in _state.State.Entries.Values)
+        var stored = await _store.ReadAsync(this.GetPrimaryKeyString(), cancellationToken);
+        foreach (var payload in stored.Entries)
         {
+            var entry = _serializer.Deserialize<IndexEntry<TItem>>(payload)
+                ?? throw new InvalidDataException($"Index shard {this.GetPrimaryKeyString()}: a stored entry reads as null");
+            _entries[entry.Key] = entry;
             File(entry, +1);
         }
 
-        this.RegisterGrainTimer(_ => FlushAsync(force: false), FlushInterval, FlushInterval);
+        _savedAt = stored.SavedAt;
+        this.RegisterGrainTimer(_ => FlushAsync(), FlushInterval, FlushInterval);
         await RepairAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        await FlushAsync(force: true);
+        await FlushAsync();
 
     public Task UpsertAsync(IndexEntry<TItem> entry, bool notify)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var key = entry.Key;
-        if (_state.State.Entries.TryGetValue(key, out var held))
+        if (_entries.TryGetValue(key, out var held))
         {
             if (held.Version >= entry.Version)
             {
@@ -93,9 +95,10 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             File(held, -1);
         }
 
-        _state.State.Entries[key] = entry;
+        _entries[key] = entry;
         File(entry, +1);
-        _dirty = true;
+        _upserted.Add(key);
+        _removed.Remove(key);
         if (notify)
         {
             var notice = new EntityChangeNotice(entry.Kind, entry.Provider, entry.Id, entry.Status, entry.UpdatedAt);
@@ -107,11 +110,12 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public Task RemoveAsync(string key, long version)
     {
-        if (_state.State.Entries.TryGetValue(key, out var held) && held.Version <= version)
+        if (_entries.TryGetValue(key, out var held) && held.Version <= version)
         {
             File(held, -1);
-            _state.State.Entries.Remove(key);
-            _dirty = true;
+            _entries.Remove(key);
+            _upserted.Remove(key);
+            _removed.Add(key);
         }
 
         return Task.CompletedTask;
@@ -131,7 +135,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             var taken = 0;
             foreach (var position in After(positions, query.After))
             {
-                var entry = _state.State.Entries[position.Key];
+                var entry = _entries[position.Key];
                 if (Matches(entry, query.Facets))
                 {
                     page.Add(entry);
@@ -149,13 +153,13 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public Task<IndexCounts> CountAsync() =>
         Task.FromResult(new IndexCounts(
-            _state.State.Entries.Count,
+            _entries.Count,
             NonZero(_byStatus),
             _byFacet.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, int>)NonZero(f.Value), StringComparer.Ordinal)));
 
     public async Task<int> SweepAsync(DateTimeOffset finishedBefore)
     {
-        var due = _state.State.Entries.Values.Where(e => e.FinishedAt < finishedBefore).ToList();
+        var due = _entries.Values.Where(e => e.FinishedAt < finishedBefore).ToList();
         var removed = 0;
         foreach (var entry in due)
         {
@@ -224,7 +228,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     /// </summary>
     private async Task RepairAsync(CancellationToken cancellationToken)
     {
-        var since = _state.State.SavedAt is { } saved ? saved - RepairSlack : DateTimeOffset.MinValue;
+        var since = _savedAt is { } saved ? saved - RepairSlack : DateTimeOffset.MinValue;
         var kind = SnapshotKinds.Of<TItem>();
         var shard = this.GetPrimaryKeyString();
         try
@@ -248,25 +252,29 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         }
     }
 
-    private async Task FlushAsync(bool force)
+    /// <summary>
+    /// Writes what changed since the last write. Timer callbacks do not interleave with calls, so nothing changes while
+    /// the write is under way; a failed write keeps its changes for the next tick.
+    /// </summary>
+    private async Task FlushAsync()
     {
-        var now = _time.GetUtcNow();
-        var interval = TimeSpan.FromMilliseconds(Math.Clamp(_state.State.Entries.Count, FlushInterval.TotalMilliseconds, MaxSaveInterval.TotalMilliseconds));
-        if (!_dirty || (!force && _state.State.SavedAt is { } saved && now - saved < interval))
+        if (_upserted.Count == 0 && _removed.Count == 0)
         {
             return;
         }
 
-        _dirty = false;
-        _state.State.SavedAt = now;
+        var now = _time.GetUtcNow();
+        var upserts = _upserted.Select(key => KeyValuePair.Create(key, _serializer.SerializeToArray(_entries[key]))).ToList();
         try
         {
-            await _state.WriteStateAsync();
+            await _store.WriteAsync(this.GetPrimaryKeyString(), upserts, _removed, now, CancellationToken.None);
+            _upserted.Clear();
+            _removed.Clear();
+            _savedAt = now;
         }
         catch (Exception ex)
         {
-            _dirty = true;
-            LogFlushFailed(_logger, ex, this.GetPrimaryKeyString());
+            LogFlushFailed(_logger, ex, this.GetPrimaryKeyString(), upserts.Count + _removed.Count);
         }
     }
 
@@ -276,6 +284,6 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: could not read which entities changed since its last write")]
     private static partial void LogRepairFailed(ILogger logger, Exception exception, string shard);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: write failed; will retry")]
-    private static partial void LogFlushFailed(ILogger logger, Exception exception, string shard);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: writing {Count} changed entries failed; will retry")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, string shard, int count);
 }

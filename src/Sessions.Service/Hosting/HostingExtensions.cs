@@ -43,11 +43,13 @@ public static class HostingExtensions
         {
             services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
             services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
+            services.AddSingleton<IIndexStore, InMemoryIndexStore>();
         }
         else
         {
             services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
             services.AddSingleton<IEntityChangeLog, AdoNetEntityChangeLog>();
+            services.AddSingleton<IIndexStore, AdoNetIndexStore>();
             services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Entities).Configure<IServiceProvider>((options, provider) =>
                 options.GrainStorageSerializer = new GrainStateSerializer(
                     provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));

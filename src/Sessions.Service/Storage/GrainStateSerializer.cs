@@ -1,14 +1,12 @@
 using Orleans.Serialization;
 using Orleans.Storage;
-using Sessions.Grains.Indexing;
 
 namespace Sessions.Service.Storage;
 
 /// <summary>
 /// How grain state is written to the database: Orleans' binary serializer behind a one-byte format marker. It replaces
 /// Orleans' default JSON (Newtonsoft with type names), which cost about a third of the ingest path's CPU in a profile
-/// and made every row larger. State written as JSON by earlier versions still reads (JSON never starts with a zero byte),
-/// except index shards whose JSON Orleans cannot read back: those start empty and rebuild from the entities.
+/// and made every row larger. State written as JSON by earlier versions still reads (JSON never starts with a zero byte).
 /// </summary>
 internal sealed class GrainStateSerializer(Serializer binary, IGrainStorageSerializer json) : IGrainStorageSerializer
 {
@@ -33,15 +31,6 @@ internal sealed class GrainStateSerializer(Serializer binary, IGrainStorageSeria
             return binary.Deserialize<T>(bytes[1..])!;
         }
 
-        try
-        {
-            return json.Deserialize<T>(input)!;
-        }
-        catch (Newtonsoft.Json.JsonException) when (typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() == typeof(IndexShardState<>))
-        {
-            // Orleans' JSON wrote a shared empty facet dictionary as a $ref it cannot read back. A shard's entries are derived
-            // data: start empty, never saved, and the shard's repair files every entity of its kind again from storage.
-            return Activator.CreateInstance<T>();
-        }
+        return json.Deserialize<T>(input)!;
     }
 }
