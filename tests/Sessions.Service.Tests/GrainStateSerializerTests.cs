@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Sessions.Grains.Servers;
-using Sessions.Grains.Storage;
+using Sessions.Service.Hosting;
 using Sessions.Service.Tests.Infrastructure;
 using Sessions.Webhooks.Events;
 using ServerRecord = Sessions.Grains.Entities.EntityRecord<Sessions.Grains.Servers.ServerState>;
@@ -23,7 +23,7 @@ public sealed class GrainStateSerializerTests
             ["Storage:Mode"] = "sqlite",
             ["Storage:ConnectionString"] = folder.SqliteConnectionString,
         });
-        var configured = service.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StorageNames.Entities).GrainStorageSerializer;
+        var configured = service.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(OrleansHosting.AdoNetStorageName).GrainStorageSerializer;
         var orleansDefault = service.Services.GetRequiredService<IGrainStorageSerializer>();
         var at = DateTimeOffset.Parse("2024-06-10T06:13:20Z", CultureInfo.InvariantCulture);
         var record = new ServerRecord { FirstEventAt = at, LastEventAt = at, SeenKeys = ["liveswitch:ms-1:registered"], Version = 1 };

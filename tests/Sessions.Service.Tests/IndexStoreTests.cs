@@ -55,7 +55,7 @@ public sealed class IndexStoreTests(PostgresServer postgres)
             ["Orleans:ServiceId"] = serviceId,
         }).Build());
         await new SchemaMigrator(settings.Mode, settings.ConnectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
-        return new AdoNetIndexStore(settings);
+        return new AdoNetIndexStore(settings, new StorageWriteGate(settings));
     }
 
     private static KeyValuePair<string, byte[]> Entry(string key, string payload) => KeyValuePair.Create(key, Encoding.UTF8.GetBytes(payload));

@@ -26,6 +26,7 @@ public static class HostingExtensions
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageWriteGate>();
 
         // Hosted services start in registration order: check the sources, then the schema, then Orleans.
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
@@ -50,7 +51,7 @@ public static class HostingExtensions
             services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
             services.AddSingleton<IEntityChangeLog, AdoNetEntityChangeLog>();
             services.AddSingleton<IIndexStore, AdoNetIndexStore>();
-            services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Entities).Configure<IServiceProvider>((options, provider) =>
+            services.AddOptions<AdoNetGrainStorageOptions>(OrleansHosting.AdoNetStorageName).Configure<IServiceProvider>((options, provider) =>
                 options.GrainStorageSerializer = new GrainStateSerializer(
                     provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Serialization;
+using Orleans.Storage;
 using Sessions.Abstractions.Hosting;
 using Sessions.Grains.Storage;
 using Sessions.Service.Storage;
@@ -14,6 +15,12 @@ internal static class OrleansHosting
     private const string SqliteInvariant = "System.Data.SQLite";
 
     private const string PostgresInvariant = "Npgsql";
+
+    /// <summary>
+    /// The name Orleans' ADO.NET grain storage is registered under. Grains persist to <see cref="StorageNames.Entities"/>,
+    /// which hands each read to it and each write through the <see cref="StorageWriteGate"/>.
+    /// </summary>
+    public const string AdoNetStorageName = "entities-adonet";
 
     /// <summary>How long a front-end waits for a grain call before answering 503 (<c>Orleans:ClientMessaging:ResponseTimeout</c>).</summary>
     public static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(5);
@@ -38,11 +45,7 @@ internal static class OrleansHosting
             {
                 case StorageMode.Sqlite:
                     silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
-                    silo.AddAdoNetGrainStorage(StorageNames.Entities, o =>
-                    {
-                        o.Invariant = SqliteInvariant;
-                        o.ConnectionString = settings.ConnectionString;
-                    });
+                    AddGatedAdoNetStorage(silo, SqliteInvariant, settings.ConnectionString);
                     silo.UseInMemoryReminderService();
                     break;
                 case StorageMode.Postgres:
@@ -52,11 +55,7 @@ internal static class OrleansHosting
                         o.Invariant = PostgresInvariant;
                         o.ConnectionString = settings.ConnectionString;
                     });
-                    silo.AddAdoNetGrainStorage(StorageNames.Entities, o =>
-                    {
-                        o.Invariant = PostgresInvariant;
-                        o.ConnectionString = settings.ConnectionString;
-                    });
+                    AddGatedAdoNetStorage(silo, PostgresInvariant, settings.ConnectionString);
                     silo.UseAdoNetReminderService(o =>
                     {
                         o.Invariant = PostgresInvariant;
@@ -97,6 +96,17 @@ internal static class OrleansHosting
                 client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
             }
         });
+    }
+
+    private static void AddGatedAdoNetStorage(ISiloBuilder silo, string invariant, string connectionString)
+    {
+        silo.AddAdoNetGrainStorage(AdoNetStorageName, o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Entities, (services, _) => new GatedGrainStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), services.GetRequiredService<StorageWriteGate>()));
     }
 
     private static void ConfigureEndpoints(ISiloBuilder silo, ServiceSettings settings)

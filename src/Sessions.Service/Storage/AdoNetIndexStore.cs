@@ -11,7 +11,7 @@ namespace Sessions.Service.Storage;
 /// PostgreSQL, under this service's id. PostgreSQL takes a write's upserts and removals as arrays, one statement each;
 /// SQLite runs in this process, so a prepared statement per row costs no round trip.
 /// </summary>
-internal sealed class AdoNetIndexStore(ServiceSettings settings) : IIndexStore
+internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGate gate) : IIndexStore
 {
     private const string Upsert =
         "INSERT INTO SessionsIndexEntry (ServiceId, Shard, EntryKey, Payload) VALUES (@service, @shard, @key, @payload) " +
@@ -49,7 +49,7 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings) : IIndexStore
         return new StoredShard(entries, saved is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null);
     }
 
-    public async Task WriteAsync(
+    public Task WriteAsync(
         string shard,
         IReadOnlyList<KeyValuePair<string, byte[]>> upserts,
         IReadOnlyCollection<string> removals,
@@ -58,6 +58,16 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings) : IIndexStore
     {
         ArgumentNullException.ThrowIfNull(upserts);
         ArgumentNullException.ThrowIfNull(removals);
+        return gate.RunAsync(() => WriteInTransactionAsync(shard, upserts, removals, savedAt, cancellationToken));
+    }
+
+    private async Task WriteInTransactionAsync(
+        string shard,
+        IReadOnlyList<KeyValuePair<string, byte[]>> upserts,
+        IReadOnlyCollection<string> removals,
+        DateTimeOffset savedAt,
+        CancellationToken cancellationToken)
+    {
         await using var connection = await SchemaMigrator.OpenAsync(settings.Mode, settings.ConnectionString, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (connection is NpgsqlConnection)

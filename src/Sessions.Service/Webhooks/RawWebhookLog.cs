@@ -47,12 +47,14 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
     private static readonly string[] InsertColumns = ["source", "kind", "at", "headers", "body", "outcomes"];
 
     private readonly ServiceSettings _settings;
+    private readonly StorageWriteGate _gate;
     private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public AdoNetRawWebhookLog(ServiceSettings settings)
+    public AdoNetRawWebhookLog(ServiceSettings settings, StorageWriteGate gate)
     {
         _settings = settings;
+        _gate = gate;
         _writer = Task.Run(WriteBatchesAsync);
     }
 
@@ -85,7 +87,7 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
 
             try
             {
-                await InsertAsync(batch);
+                await _gate.RunAsync(() => InsertAsync(batch));
                 batch.ForEach(p => p.Committed.TrySetResult());
             }
             catch (Exception ex)
@@ -148,7 +150,10 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
         return entries;
     }
 
-    public async Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        _gate.RunAsync(() => DeleteBeforeAsync(cutoff, cancellationToken));
+
+    private async Task<int> DeleteBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var connection = await SchemaMigrator.OpenAsync(_settings.Mode, _settings.ConnectionString, cancellationToken);
         await using var command = connection.CreateCommand();

@@ -1,0 +1,59 @@
+using Orleans.Storage;
+using Sessions.Service.Hosting;
+
+namespace Sessions.Service.Storage;
+
+/// <summary>
+/// One write at a time to the SQLite file. SQLite lets one connection write at once, and Microsoft.Data.Sqlite waits out
+/// a busy database by sleeping on the calling thread between retries: in a silo that blocked the threads grains run on
+/// for over a second at a time under load. Every write passes through this gate and waits for it asynchronously
+/// instead. Each write still commits (and syncs) on its own, so nothing is less durable. PostgreSQL needs no gate.
+/// </summary>
+internal sealed class StorageWriteGate(ServiceSettings settings)
+{
+    private readonly SemaphoreSlim? _gate = settings.Mode is StorageMode.Sqlite ? new SemaphoreSlim(1, 1) : null;
+
+    /// <summary>Runs <paramref name="write"/> once no other write to the same database is under way.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (_gate is null)
+        {
+            return await write();
+        }
+
+        await _gate.WaitAsync();
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="write"/> once no other write to the same database is under way.</summary>
+    public Task RunAsync(Func<Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return RunAsync(async () =>
+        {
+            await write();
+            return true;
+        });
+    }
+}
+
+/// <summary>Orleans' grain storage with its writes and clears through the <see cref="StorageWriteGate"/>; reads go straight through.</summary>
+internal sealed class GatedGrainStorage(IGrainStorage inner, StorageWriteGate gate) : IGrainStorage
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        gate.RunAsync(() => inner.WriteStateAsync(stateName, grainId, grainState));
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        gate.RunAsync(() => inner.ClearStateAsync(stateName, grainId, grainState));
+}
