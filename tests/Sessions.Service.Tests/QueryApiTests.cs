@@ -93,6 +93,7 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
             async (request, _) => await PostAsync(request));
 
         var truth = new Dictionary<string, int>();
+        var servers = new List<JsonElement>();
         foreach (var (kind, prefix, count, field) in new[] { ("sessions", "s", 200, "status"), ("servers", "srv", 100, "state"), ("recordings", "r", 150, "status") })
         {
             for (var n = 0; n < count; n++)
@@ -101,8 +102,13 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
                 using var response = await api.Client.SendAsync(get, TestContext.Current.CancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    var status = (await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken)).GetProperty(field).GetString();
+                    var entity = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+                    var status = entity.GetProperty(field).GetString();
                     truth[$"{kind}:{status}"] = truth.GetValueOrDefault($"{kind}:{status}") + 1;
+                    if (kind == "servers")
+                    {
+                        servers.Add(entity);
+                    }
                 }
             }
         }
@@ -130,6 +136,28 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
         }, listed => truth.All(t => listed[t.Key] == t.Value));
 
         Assert.Equal(truth.OrderBy(t => t.Key), counted.OrderBy(t => t.Key));
+
+        // Facet filters, alone and with a state, in any case, page through exactly the servers whose own state says so.
+        foreach (var (filter, expected) in new (string, Func<JsonElement, bool>)[]
+        {
+            ("region=EU&state=registered", s => s.GetProperty("region").GetString() == "eu" && s.GetProperty("state").GetString() == "registered"),
+            ("health=down", s => s.GetProperty("health").GetString() == "down"),
+            ("health=degraded&region=us", s => s.GetProperty("health").GetString() == "degraded" && s.GetProperty("region").GetString() == "us"),
+        })
+        {
+            var listed = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await GetJsonAsync($"/api/servers?provider={provider}&{filter}&limit=7" + (cursor is null ? "" : $"&cursor={cursor}"));
+                listed.AddRange(page.GetProperty("items").EnumerateArray().Select(s => s.GetProperty("id").GetString()!));
+                cursor = page.GetProperty("nextCursor").GetString();
+            }
+            while (cursor is not null);
+
+            Assert.Equal(servers.Where(expected).Select(s => s.GetProperty("id").GetString()!).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        }
+
         var overview = await GetJsonAsync("/api/overview");
         Assert.True(overview.GetProperty("sessions").GetProperty("total").GetInt32() >= truth.Where(t => t.Key.StartsWith("sessions", StringComparison.Ordinal)).Sum(t => t.Value));
     }

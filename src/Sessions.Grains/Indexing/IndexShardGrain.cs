@@ -38,6 +38,9 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     private readonly Dictionary<string, int> _byStatus = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, int>> _byFacet = new(StringComparer.Ordinal);
 
+    /// <summary>Positions per facet value, so a facet filter walks its own candidates rather than whole buckets.</summary>
+    private readonly Dictionary<(string Facet, string Value), SortedSet<IndexPosition>> _byFacetValue = new(FacetValueComparer.Instance);
+
     /// <summary>Keys filed or refiled since the last write.</summary>
     private readonly HashSet<string> _upserted = new(StringComparer.Ordinal);
 
@@ -124,6 +127,11 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     public Task<IReadOnlyList<IndexEntry<TItem>>> ListAsync(IndexQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
+        if (query.Facets is { Count: > 0 } facets)
+        {
+            return Task.FromResult(ListByFacets(query, facets));
+        }
+
         var page = new List<IndexEntry<TItem>>();
         foreach (var ((status, provider), positions) in _buckets)
         {
@@ -132,19 +140,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
                 continue;
             }
 
-            var taken = 0;
-            foreach (var position in After(positions, query.After))
-            {
-                var entry = _entries[position.Key];
-                if (Matches(entry, query.Facets))
-                {
-                    page.Add(entry);
-                    if (++taken == query.Limit)
-                    {
-                        break;
-                    }
-                }
-            }
+            page.AddRange(After(positions, query.After).Take(query.Limit).Select(position => _entries[position.Key]));
         }
 
         page.Sort((a, b) => a.Position.CompareTo(b.Position));
@@ -194,8 +190,39 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     private static Dictionary<string, int> NonZero(Dictionary<string, int> counts) =>
         counts.Where(c => c.Value > 0).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
 
-    private static bool Matches(IndexEntry<TItem> entry, IReadOnlyDictionary<string, string>? facets) =>
-        facets is null || facets.All(f => entry.Facets.TryGetValue(f.Key, out var value) && string.Equals(value, f.Value, StringComparison.OrdinalIgnoreCase));
+    private static bool Matches(IndexEntry<TItem> entry, IndexQuery query, IReadOnlyDictionary<string, string> facets) =>
+        (query.Status is null || entry.Status == query.Status)
+        && (query.Provider is null || entry.Provider == query.Provider)
+        && facets.All(f => entry.Facets.TryGetValue(f.Key, out var value) && string.Equals(value, f.Value, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Walks the positions of the rarest facet value asked for, in list order, and checks the rest of the filter on each:
+    /// the fleet's few down servers are found without passing the many healthy ones.
+    /// </summary>
+    private IReadOnlyList<IndexEntry<TItem>> ListByFacets(IndexQuery query, IReadOnlyDictionary<string, string> facets)
+    {
+        SortedSet<IndexPosition>? candidates = null;
+        foreach (var (facet, value) in facets)
+        {
+            if (!_byFacetValue.TryGetValue((facet, value), out var positions))
+            {
+                return [];
+            }
+
+            if (candidates is null || positions.Count < candidates.Count)
+            {
+                candidates = positions;
+            }
+        }
+
+        return
+        [
+            .. After(candidates!, query.After)
+                .Select(position => _entries[position.Key])
+                .Where(entry => Matches(entry, query, facets))
+                .Take(query.Limit),
+        ];
+    }
 
     private void File(IndexEntry<TItem> entry, int delta)
     {
@@ -219,7 +246,32 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         {
             var values = _byFacet.TryGetValue(facet, out var existing) ? existing : _byFacet[facet] = new(StringComparer.Ordinal);
             values[value] = values.GetValueOrDefault(value) + delta;
+            if (!_byFacetValue.TryGetValue((facet, value), out var positions))
+            {
+                positions = _byFacetValue[(facet, value)] = [];
+            }
+
+            if (delta > 0)
+            {
+                positions.Add(entry.Position);
+            }
+            else
+            {
+                positions.Remove(entry.Position);
+            }
         }
+    }
+
+    /// <summary>Facet names exactly, values without case: list filters match facet values without case.</summary>
+    private sealed class FacetValueComparer : IEqualityComparer<(string Facet, string Value)>
+    {
+        public static readonly FacetValueComparer Instance = new();
+
+        public bool Equals((string Facet, string Value) x, (string Facet, string Value) y) =>
+            string.Equals(x.Facet, y.Facet, StringComparison.Ordinal) && string.Equals(x.Value, y.Value, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string Facet, string Value) obj) =>
+            HashCode.Combine(StringComparer.Ordinal.GetHashCode(obj.Facet), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Value));
     }
 
     /// <summary>
