@@ -5,7 +5,10 @@ Each fixture is minified the way its signatures.json was computed (JSON.stringif
 its README names: the recorded signature, or the source token where the vendor signs nothing. The sources and
 secrets are those of src/Sessions.Service/appsettings.Development.json.
 
-    python3 deploy/tools/replay-fixtures.py [--url http://localhost:5080] [--fixtures ../shared/fixtures] [--shuffle]
+    python3 deploy/tools/replay-fixtures.py [--url http://localhost:5080] [--fixtures DIR] [--shuffle]
+
+The fixtures are read from ../shared/fixtures beside the repository when it is there, else from the repository's own
+copy in tests/fixtures.
 """
 import argparse
 import hashlib
@@ -51,7 +54,9 @@ def deliveries(root: pathlib.Path):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://localhost:5080")
-    parser.add_argument("--fixtures", default=str(pathlib.Path(__file__).resolve().parents[3] / "shared" / "fixtures"))
+    root = pathlib.Path(__file__).resolve().parents[2]
+    shared = root.parent / "shared" / "fixtures"
+    parser.add_argument("--fixtures", default=str(shared if shared.is_dir() else root / "tests" / "fixtures"))
     parser.add_argument("--shuffle", action="store_true", help="deliver in random order, as retries would")
     args = parser.parse_args()
 
