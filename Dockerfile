@@ -5,6 +5,7 @@ WORKDIR /src
 
 # Restore first, from the build files and project files alone, so this layer stays cached until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig Sessions.sln ./
+COPY src/Sessions.Canonical/Sessions.Canonical.csproj src/Sessions.Canonical/
 COPY src/Sessions.Abstractions/Sessions.Abstractions.csproj src/Sessions.Abstractions/
 COPY src/Sessions.Grains/Sessions.Grains.csproj src/Sessions.Grains/
 COPY src/Sessions.Webhooks/Sessions.Webhooks.csproj src/Sessions.Webhooks/

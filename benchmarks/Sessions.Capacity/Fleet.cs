@@ -1,4 +1,4 @@
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Capacity;
 
@@ -47,12 +47,12 @@ internal static class Fleet
             Addresses: [$"10.{random.Next(256)}.{random.Next(256)}.{random.Next(1, 255)}"]);
         List<CanonicalEvent> events =
         [
-            Event("liveswitch", EntityKind.Server, id, $"{role}.started", at, new ServerStateChanged(role, ServerState.Started, info), random),
-            Event("liveswitch", EntityKind.Server, id, $"{role}.registered", at.AddSeconds(2), new ServerStateChanged(role, ServerState.Registered), random),
+            Event("liveswitch", EntityKind.Server, id, $"{role}.started", at, new ServerStateChanged(role, ServerStatus.Started, info), random),
+            Event("liveswitch", EntityKind.Server, id, $"{role}.registered", at.AddSeconds(2), new ServerStateChanged(role, ServerStatus.Registered), random),
         ];
         if (random.Next(10) == 0)
         {
-            events.Add(Event("liveswitch", EntityKind.Server, id, $"{role}.stopped", at.AddHours(3), new ServerStateChanged(role, ServerState.Stopped), random));
+            events.Add(Event("liveswitch", EntityKind.Server, id, $"{role}.stopped", at.AddHours(3), new ServerStateChanged(role, ServerStatus.Stopped), random));
         }
 
         return events;

@@ -3,7 +3,7 @@ using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Capacity;
 

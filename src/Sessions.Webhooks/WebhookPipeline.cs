@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Unicode;
 using Sessions.Webhooks.Dyte;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Eyeson;
 using Sessions.Webhooks.FastPix;
 using Sessions.Webhooks.LiveSwitch;

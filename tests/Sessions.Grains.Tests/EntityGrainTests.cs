@@ -1,7 +1,7 @@
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
 using Sessions.Abstractions.Servers;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Tests;
 
@@ -21,15 +21,15 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
     {
         var id = $"gw-{Guid.NewGuid():N}";
         var grain = fixture.Grains.GetGrain<IServerGrain>(EntityKey.Of("liveswitch", id));
-        var started = Events.Server(id, ServerState.Started, 0);
+        var started = Events.Server(id, ServerStatus.Started, 0);
 
         Assert.Equal(TransitionOutcome.Applied, await grain.ApplyAsync(started));
-        Assert.Equal(TransitionOutcome.Applied, await grain.ApplyAsync(Events.Server(id, ServerState.Registered, 5)));
+        Assert.Equal(TransitionOutcome.Applied, await grain.ApplyAsync(Events.Server(id, ServerStatus.Registered, 5)));
         Assert.Equal(TransitionOutcome.Duplicate, await grain.ApplyAsync(started));
 
         var snapshot = await grain.GetAsync();
         Assert.NotNull(snapshot);
-        Assert.Equal(("liveswitch", id, ServerState.Registered), (snapshot.Provider, snapshot.Id, snapshot.State));
+        Assert.Equal(("liveswitch", id, ServerStatus.Registered), (snapshot.Provider, snapshot.Id, snapshot.State));
         Assert.Equal(["gateway.started", "gateway.registered"], snapshot.Timeline!.Select(e => e.Type));
     }
 
@@ -38,7 +38,7 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
     {
         var id = $"gw-{Guid.NewGuid():N}";
         var key = EntityKey.Of("liveswitch", id);
-        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, ServerState.Stopped, 0));
+        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, ServerStatus.Stopped, 0));
         var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
 
         var found = await WaitForAsync(async () =>
@@ -54,9 +54,9 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
         var id = $"gw-{Guid.NewGuid():N}";
         var key = EntityKey.Of("liveswitch", id);
         var grain = fixture.Grains.GetGrain<IServerGrain>(key);
-        await grain.ApplyAsync(Events.Server(id, ServerState.Started, 0));
+        await grain.ApplyAsync(Events.Server(id, ServerStatus.Started, 0));
         Assert.False(await grain.ExpireAsync(DateTimeOffset.UtcNow.AddDays(1)));
-        await grain.ApplyAsync(Events.Server(id, ServerState.Stopped, 10));
+        await grain.ApplyAsync(Events.Server(id, ServerStatus.Stopped, 10));
         var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
         await WaitForAsync(async () => (await shard.ListAsync(new IndexQuery("stopped", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
 

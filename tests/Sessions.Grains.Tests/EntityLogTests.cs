@@ -1,7 +1,7 @@
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Servers;
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using ServerRecord = Sessions.Grains.Entities.EntityRecord<Sessions.Grains.Servers.ServerState>;
 using ServerMachine = Sessions.Grains.Servers.ServerStateMachine;
 using ServerMachineState = Sessions.Grains.Servers.ServerState;
@@ -14,7 +14,7 @@ public sealed class EntityLogTests
     public void SameDedupeKeyIsADuplicateAndLeavesTheRecordAlone()
     {
         var record = new ServerRecord();
-        var started = Events.Server("gw-1", ServerState.Started, 0);
+        var started = Events.Server("gw-1", ServerStatus.Started, 0);
 
         Assert.Equal(TransitionOutcome.Applied, Apply(record, started));
         var version = record.Version;
@@ -28,10 +28,10 @@ public sealed class EntityLogTests
     public void OlderEventThatChangesNothingIsStaleButStillOnTheTimeline()
     {
         var record = new ServerRecord();
-        Apply(record, Events.Server("gw-1", ServerState.Stopped, 30));
-        Apply(record, Events.Server("gw-1", ServerState.Started, 0));
+        Apply(record, Events.Server("gw-1", ServerStatus.Stopped, 30));
+        Apply(record, Events.Server("gw-1", ServerStatus.Started, 0));
 
-        var outcome = Apply(record, Events.Server("gw-1", ServerState.Registered, 10));
+        var outcome = Apply(record, Events.Server("gw-1", ServerStatus.Registered, 10));
 
         Assert.Equal(TransitionOutcome.Stale, outcome);
         Assert.Equal([TransitionOutcome.Applied, TransitionOutcome.Stale, TransitionOutcome.Applied], record.Timeline.Select(e => e.Outcome));
@@ -41,9 +41,9 @@ public sealed class EntityLogTests
     public void TimelineIsOrderedByEventTimeWhateverTheArrivalOrder()
     {
         var record = new ServerRecord();
-        Apply(record, Events.Server("gw-1", ServerState.Stopped, 30));
-        Apply(record, Events.Server("gw-1", ServerState.Started, 0));
-        Apply(record, Events.Server("gw-1", ServerState.Registered, 10));
+        Apply(record, Events.Server("gw-1", ServerStatus.Stopped, 30));
+        Apply(record, Events.Server("gw-1", ServerStatus.Started, 0));
+        Apply(record, Events.Server("gw-1", ServerStatus.Registered, 10));
 
         Assert.Equal(["gateway.started", "gateway.registered", "gateway.stopped"], record.Timeline.Select(e => e.Type));
         Assert.Equal(Events.T0, record.FirstEventAt);
@@ -56,7 +56,7 @@ public sealed class EntityLogTests
         var record = new ServerRecord();
         for (var i = 0; i < ServerRecord.MaxSeenKeys + 50; i++)
         {
-            Apply(record, Events.Server("gw-1", ServerState.Registered, i));
+            Apply(record, Events.Server("gw-1", ServerStatus.Registered, i));
         }
 
         Assert.Equal(ServerRecord.MaxSeenKeys, record.SeenKeys.Count);

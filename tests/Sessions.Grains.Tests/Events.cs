@@ -1,4 +1,4 @@
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Tests;
 
@@ -7,7 +7,7 @@ internal static class Events
 {
     public static readonly DateTimeOffset T0 = new(2024, 6, 10, 6, 13, 20, TimeSpan.Zero);
 
-    public static CanonicalEvent Server(string id, ServerState state, int secondsAfterT0, string? dedupeKey = null) => new()
+    public static CanonicalEvent Server(string id, ServerStatus state, int secondsAfterT0, string? dedupeKey = null) => new()
     {
         Type = $"gateway.{state.ToString().ToLowerInvariant()}",
         Provider = "liveswitch",

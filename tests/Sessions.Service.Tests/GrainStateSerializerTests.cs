@@ -6,7 +6,7 @@ using Orleans.Storage;
 using Sessions.Grains.Servers;
 using Sessions.Service.Hosting;
 using Sessions.Service.Tests.Infrastructure;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using ServerRecord = Sessions.Grains.Entities.EntityRecord<Sessions.Grains.Servers.ServerState>;
 
 namespace Sessions.Service.Tests;
@@ -35,7 +35,7 @@ public sealed class GrainStateSerializerTests
             EntityId = "ms-1",
             OccurredAt = at,
             DedupeKey = "liveswitch:ms-1:registered",
-            Change = new ServerStateChanged("mediaserver", Sessions.Webhooks.Events.ServerState.Registered),
+            Change = new ServerStateChanged("mediaserver", Sessions.Canonical.ServerStatus.Registered),
         });
         var asJson = orleansDefault.Serialize(record);
 

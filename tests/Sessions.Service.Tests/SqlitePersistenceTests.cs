@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Abstractions.Entities;
 using Sessions.Service.Tests.Infrastructure;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Service.Tests;
 
@@ -25,7 +25,7 @@ public sealed class SqlitePersistenceTests
             EntityId = id,
             OccurredAt = DateTimeOffset.Parse("2024-06-10T06:13:20Z", System.Globalization.CultureInfo.InvariantCulture),
             DedupeKey = $"liveswitch:{id}:started",
-            Change = new ServerStateChanged("gateway", ServerState.Started),
+            Change = new ServerStateChanged("gateway", ServerStatus.Started),
         };
 
         Sessions.Abstractions.Servers.ServerSnapshot? before;
@@ -42,7 +42,7 @@ public sealed class SqlitePersistenceTests
         Assert.NotNull(before);
         Assert.NotNull(after);
         Assert.Equal(before.Timeline, after.Timeline);
-        Assert.Equal(ServerState.Started, after.State);
+        Assert.Equal(ServerStatus.Started, after.State);
         Assert.Equal(TransitionOutcome.Duplicate,
             await second.Services.GetRequiredService<IGrainFactory>().Get(EntityKind.Server, "liveswitch", id).ApplyAsync(started));
     }

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Sessions.Simulator.Traffic;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Simulator.Tests;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Webhooks.Tests;

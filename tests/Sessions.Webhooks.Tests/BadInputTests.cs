@@ -1,5 +1,5 @@
 using System.Text;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Webhooks.Tests;

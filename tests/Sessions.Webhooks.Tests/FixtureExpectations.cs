@@ -1,4 +1,4 @@
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Webhooks.Tests;
 
@@ -52,24 +52,24 @@ internal static class FixtureExpectations
 
     public static readonly IReadOnlyDictionary<string, Row[]> Expected = new Dictionary<string, Row[]>
     {
-        ["liveswitch/01-gateway.started.json"] = [new(EntityKind.Server, Gateway, new ServerStateChanged("gateway", ServerState.Started, GatewayInfo))],
-        ["liveswitch/02-mediaserver.registered.json"] = [new(EntityKind.Server, MediaServer, new ServerStateChanged("mediaserver", ServerState.Registered, MediaServerInfo))],
+        ["liveswitch/01-gateway.started.json"] = [new(EntityKind.Server, Gateway, new ServerStateChanged("gateway", ServerStatus.Started, GatewayInfo))],
+        ["liveswitch/02-mediaserver.registered.json"] = [new(EntityKind.Server, MediaServer, new ServerStateChanged("mediaserver", ServerStatus.Registered, MediaServerInfo))],
         ["liveswitch/03-client.registered.json"] = [new(EntityKind.Client, AliceClient, new ClientRegistrationChanged("tracker-demo-app", true, Alice))],
         ["liveswitch/04-channel.activated.json"] = [new(EntityKind.Session, Channel, new SessionStatusChanged(SessionStatus.Active))],
         ["liveswitch/05-channel.client.joined.json"] = [new(EntityKind.Session, Channel, new ParticipantChanged(AliceClient, true, "Alice"))],
         ["liveswitch/06-batch.connection.initializing+connecting.json"] =
         [
-            new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionState.Initializing, AliceClient)),
-            new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionState.Connecting, AliceClient)),
+            new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionStatus.Initializing, AliceClient)),
+            new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionStatus.Connecting, AliceClient)),
         ],
-        ["liveswitch/07-connection.connected.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionState.Connected, AliceClient))],
+        ["liveswitch/07-connection.connected.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionStatus.Connected, AliceClient))],
         ["liveswitch/08-batch.connection.failing+failed.json"] =
         [
-            new(EntityKind.Session, Channel, new ConnectionChanged(BobConnection, ConnectionState.Failing, BobClient)),
-            new(EntityKind.Session, Channel, new ConnectionChanged(BobConnection, ConnectionState.Failed, BobClient)),
+            new(EntityKind.Session, Channel, new ConnectionChanged(BobConnection, ConnectionStatus.Failing, BobClient)),
+            new(EntityKind.Session, Channel, new ConnectionChanged(BobConnection, ConnectionStatus.Failed, BobClient)),
         ],
-        ["liveswitch/09-connection.closing.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionState.Closing, AliceClient))],
-        ["liveswitch/10-connection.closed.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionState.Closed, AliceClient))],
+        ["liveswitch/09-connection.closing.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionStatus.Closing, AliceClient))],
+        ["liveswitch/10-connection.closed.json"] = [new(EntityKind.Session, Channel, new ConnectionChanged(AliceConnection, ConnectionStatus.Closed, AliceClient))],
         ["liveswitch/11-channel.client.left.json"] = [new(EntityKind.Session, Channel, new ParticipantChanged(AliceClient, false, "Alice"))],
         ["liveswitch/12-client.unregistered.json"] = [new(EntityKind.Client, AliceClient, new ClientRegistrationChanged("tracker-demo-app", false, Alice))],
         ["liveswitch/13-channel.deactivated.json"] = [new(EntityKind.Session, Channel, new SessionStatusChanged(SessionStatus.Ended))],
@@ -79,9 +79,9 @@ internal static class FixtureExpectations
             new(EntityKind.Session, Channel, new SessionLinked(EntityKind.Recording, Channel)),
         ],
         ["liveswitch/15-recordingmuxer.started.json"] =
-            [new(EntityKind.Server, "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b", new ServerStateChanged("recordingmuxer", ServerState.Started, new ServerInfo("LS-MUX-01", Version, 4, "linux")))],
-        ["liveswitch/16-mediaserver.unregistered.json"] = [new(EntityKind.Server, MediaServer, new ServerStateChanged("mediaserver", ServerState.Unregistered, MediaServerInfo))],
-        ["liveswitch/17-gateway.stopped.json"] = [new(EntityKind.Server, Gateway, new ServerStateChanged("gateway", ServerState.Stopped, GatewayInfo))],
+            [new(EntityKind.Server, "9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b", new ServerStateChanged("recordingmuxer", ServerStatus.Started, new ServerInfo("LS-MUX-01", Version, 4, "linux")))],
+        ["liveswitch/16-mediaserver.unregistered.json"] = [new(EntityKind.Server, MediaServer, new ServerStateChanged("mediaserver", ServerStatus.Unregistered, MediaServerInfo))],
+        ["liveswitch/17-gateway.stopped.json"] = [new(EntityKind.Server, Gateway, new ServerStateChanged("gateway", ServerStatus.Stopped, GatewayInfo))],
 
         ["dyte/01-meeting.started.json"] =
             [new(EntityKind.Session, DyteSession, new SessionStatusChanged(SessionStatus.Active, "Weekly sync") { Organizer = "Tracker Demo Org" })],

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 using static Sessions.Webhooks.Tests.FixtureExpectations;
 

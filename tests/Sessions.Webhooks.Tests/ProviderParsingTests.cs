@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 using static Sessions.Webhooks.Tests.FixtureExpectations;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Webhooks.Tests;
@@ -86,9 +86,9 @@ public sealed class StandardWebhooksTests
     public static TheoryData<string, EntityKind, EntityChange> CanonicalBodies => new()
     {
         { """{"type":"server.started","data":{"provider":"acme","id":"srv-1","role":"sfu","region":"eu"}}""", EntityKind.Server,
-            new ServerStateChanged("sfu", ServerState.Started, new ServerInfo(Region: "eu")) },
+            new ServerStateChanged("sfu", ServerStatus.Started, new ServerInfo(Region: "eu")) },
         { """{"type":"server.stopped","data":{"provider":"acme","id":"srv-1","role":"sfu"}}""", EntityKind.Server,
-            new ServerStateChanged("sfu", ServerState.Stopped, new ServerInfo()) },
+            new ServerStateChanged("sfu", ServerStatus.Stopped, new ServerInfo()) },
         { """{"type":"server.seen","data":{"provider":"acme","id":"srv-1","role":"sfu"}}""", EntityKind.Server, new ServerSeen("sfu") },
         { """{"type":"session.started","data":{"provider":"acme","id":"s-1","title":"Standup"}}""", EntityKind.Session,
             new SessionStatusChanged(SessionStatus.Active, "Standup") },

@@ -1,4 +1,4 @@
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Entities;
 

@@ -1,5 +1,5 @@
 using Orleans.Concurrency;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Entities;
 

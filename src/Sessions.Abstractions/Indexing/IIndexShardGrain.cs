@@ -1,5 +1,5 @@
 using Orleans.Concurrency;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Indexing;
 
@@ -57,7 +57,7 @@ public static class IndexShards
     public const int Count = 16;
 
     /// <summary>The grain key of shard <paramref name="shard"/> of <paramref name="kind"/>.</summary>
-    public static string Key(EntityKind kind, int shard) => $"{kind.ToString().ToLowerInvariant()}/{shard}";
+    public static string Key(EntityKind kind, int shard) => $"{StatusWords.Of(kind)}/{shard}";
 
     /// <summary>The grain key of the shard an entity key belongs to.</summary>
     public static string KeyFor(EntityKind kind, string entityKey) => Key(kind, Of(entityKey));

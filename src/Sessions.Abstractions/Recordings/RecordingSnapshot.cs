@@ -1,5 +1,5 @@
 using Sessions.Abstractions.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Recordings;
 

@@ -1,21 +1,7 @@
 using Sessions.Abstractions.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Servers;
-
-/// <summary>How usable a server is, judged from its role and lifecycle state.</summary>
-[GenerateSerializer]
-public enum ServerHealth
-{
-    /// <summary>Serving: a gateway started or registered, or any other role registered.</summary>
-    Healthy = 0,
-
-    /// <summary>Up but not serving: started or unregistered without being registered (a gateway: unregistered).</summary>
-    Degraded = 1,
-
-    /// <summary>Stopped.</summary>
-    Down = 2,
-}
 
 /// <summary>One media server process as the API shows it.</summary>
 /// <param name="Provider">The provider kind.</param>
@@ -40,7 +26,7 @@ public sealed record ServerSnapshot(
     [property: Id(0)] string Provider,
     [property: Id(1)] string Id,
     [property: Id(2)] string? Role,
-    [property: Id(3)] ServerState State,
+    [property: Id(3)] ServerStatus State,
     [property: Id(4)] ServerHealth Health,
     [property: Id(5)] string? MachineName,
     [property: Id(6)] string? Version,

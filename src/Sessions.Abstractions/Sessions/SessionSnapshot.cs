@@ -1,5 +1,5 @@
 using Sessions.Abstractions.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Sessions;
 
@@ -66,7 +66,7 @@ public sealed record ParticipantView(
 public sealed record ConnectionView(
     [property: Id(0)] string Id,
     [property: Id(1)] string? ParticipantId,
-    [property: Id(2)] ConnectionState State,
+    [property: Id(2)] ConnectionStatus State,
     [property: Id(3)] DateTimeOffset Since);
 
 /// <summary>Something a session produced: a chat export, a transcript, a summary, a snapshot.</summary>

@@ -1,7 +1,7 @@
 using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Entities;
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Clients;
 
@@ -58,7 +58,7 @@ public sealed class ClientStateMachine : IEntityStateMachine<ClientState, Client
         return full with { UserId = null, DeviceId = null, Roles = null, Protocol = null, Version = null, OperatingSystem = null };
     }
 
-    public static string Status(ClientState state) => Word(Presence(state));
+    public static string Status(ClientState state) => StatusWords.Of(Presence(state));
 
     public static IReadOnlyDictionary<string, string> Facets(ClientState state)
     {
@@ -111,10 +111,4 @@ public sealed class ClientStateMachine : IEntityStateMachine<ClientState, Client
             timeline);
     }
 
-    private static string Word(ClientStatus status) => status switch
-    {
-        ClientStatus.Registered => "registered",
-        ClientStatus.Unregistered => "unregistered",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Entities;
 

@@ -1,5 +1,5 @@
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Livestreams;
 

@@ -2,7 +2,7 @@ using System.Collections.ObjectModel;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Livestreams;
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Livestreams;
 
@@ -37,17 +37,7 @@ public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState
 
     public static LivestreamSnapshot ListItem(LivestreamState state, EntityHeader header) => Render(state, header, null);
 
-    public static string Status(LivestreamState state) => CurrentStatus(state) switch
-    {
-        LivestreamStatus.Idle => "idle",
-        LivestreamStatus.Preparing => "preparing",
-        LivestreamStatus.Connected => "connected",
-        LivestreamStatus.Live => "live",
-        LivestreamStatus.Disconnected => "disconnected",
-        LivestreamStatus.Disabled => "disabled",
-        LivestreamStatus.Deleted => "deleted",
-        var other => throw new ArgumentOutOfRangeException(nameof(state), other, null),
-    };
+    public static string Status(LivestreamState state) => StatusWords.Of(CurrentStatus(state));
 
     public static IReadOnlyDictionary<string, string> Facets(LivestreamState state) => ReadOnlyDictionary<string, string>.Empty;
 

@@ -2,7 +2,7 @@ using System.Collections.ObjectModel;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Recordings;
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Recordings;
 
@@ -64,17 +64,7 @@ public sealed class RecordingStateMachine : IEntityStateMachine<RecordingState, 
 
     public static RecordingSnapshot ListItem(RecordingState state, EntityHeader header) => Render(state, header, null);
 
-    public static string Status(RecordingState state) => CurrentStatus(state) switch
-    {
-        RecordingStatus.Pending => "pending",
-        RecordingStatus.Recording => "recording",
-        RecordingStatus.Stopped => "stopped",
-        RecordingStatus.Uploading => "uploading",
-        RecordingStatus.Ready => "ready",
-        RecordingStatus.Failed => "failed",
-        RecordingStatus.Expired => "expired",
-        var other => throw new ArgumentOutOfRangeException(nameof(state), other, null),
-    };
+    public static string Status(RecordingState state) => StatusWords.Of(CurrentStatus(state));
 
     public static IReadOnlyDictionary<string, string> Facets(RecordingState state) => ReadOnlyDictionary<string, string>.Empty;
 

@@ -1,5 +1,5 @@
+using Sessions.Canonical;
 using Sessions.Grains.Entities;
-using ServerLifecycle = Sessions.Webhooks.Events.ServerState;
 
 namespace Sessions.Grains.Servers;
 
@@ -7,12 +7,11 @@ namespace Sessions.Grains.Servers;
 /// What the server machine keeps: one register per fact, each holding its winning event, and the set of
 /// <c>started</c> events, so that any arrival order of the same events gives the same state.
 /// </summary>
-/// <remarks>Not to be confused with the canonical lifecycle enum <c>Sessions.Webhooks.Events.ServerState</c>.</remarks>
 [GenerateSerializer, Alias("Sessions.Grains.Servers.ServerState")]
 public sealed class ServerState
 {
     /// <summary>The lifecycle state, time-first.</summary>
-    [Id(0)] public Register<ServerLifecycle> Lifecycle { get; set; } = new();
+    [Id(0)] public Register<ServerStatus> Lifecycle { get; set; } = new();
 
     [Id(1)] public Register<string?> Role { get; set; } = new();
 

@@ -1,8 +1,7 @@
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Servers;
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
-using ServerLifecycle = Sessions.Webhooks.Events.ServerState;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Servers;
 
@@ -45,7 +44,7 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
 
     public static ServerSnapshot ListItem(ServerState state, EntityHeader header) => Render(state, header, null);
 
-    public static string Status(ServerState state) => Word(Lifecycle(state));
+    public static string Status(ServerState state) => StatusWords.Of(Lifecycle(state));
 
     /// <summary>The facet value of a role or region the provider did not state, so fleet counts group it under a word.</summary>
     public const string Unknown = "unknown";
@@ -57,22 +56,22 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
         {
             ["role"] = state.Role.Value ?? Unknown,
             ["region"] = state.Region.Value ?? Unknown,
-            ["health"] = Word(Health(Lifecycle(state), state.Role.Value)),
+            ["health"] = StatusWords.Of(Health(Lifecycle(state), state.Role.Value)),
         };
     }
 
     public static DateTimeOffset? FinishedAt(ServerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return state.Lifecycle.Stamp is { } stamp && state.Lifecycle.Value == ServerLifecycle.Stopped ? stamp.At : null;
+        return state.Lifecycle.Stamp is { } stamp && state.Lifecycle.Value == ServerStatus.Stopped ? stamp.At : null;
     }
 
     /// <summary>healthy: a gateway started or registered, any other role registered; degraded: up but not serving; down: stopped.</summary>
-    private static ServerHealth Health(ServerLifecycle state, string? role) => state switch
+    private static ServerHealth Health(ServerStatus state, string? role) => state switch
     {
-        ServerLifecycle.Stopped => ServerHealth.Down,
-        ServerLifecycle.Registered => ServerHealth.Healthy,
-        ServerLifecycle.Started when string.Equals(role, Gateway, StringComparison.OrdinalIgnoreCase) => ServerHealth.Healthy,
+        ServerStatus.Stopped => ServerHealth.Down,
+        ServerStatus.Registered => ServerHealth.Healthy,
+        ServerStatus.Started when string.Equals(role, Gateway, StringComparison.OrdinalIgnoreCase) => ServerHealth.Healthy,
         _ => ServerHealth.Degraded,
     };
 
@@ -81,7 +80,7 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
         var stamp = EventStamp.TimeFirst(evt.OccurredAt, (int)changed.State, evt.DedupeKey);
         state.Lifecycle.KeepHighest(stamp, changed.State);
         state.Role.KeepHighest(stamp, changed.Role);
-        if (changed.State == ServerLifecycle.Started)
+        if (changed.State == ServerStatus.Started)
         {
             SortedSets.Add(state.Starts, evt.DedupeKey);
         }
@@ -101,10 +100,10 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
     }
 
     /// <summary>A server heard of only through stats is running: it counts as started.</summary>
-    private static ServerLifecycle Lifecycle(ServerState state)
+    private static ServerStatus Lifecycle(ServerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return state.Lifecycle.Stamp is null ? ServerLifecycle.Started : state.Lifecycle.Value;
+        return state.Lifecycle.Stamp is null ? ServerStatus.Started : state.Lifecycle.Value;
     }
 
     private static ServerSnapshot Render(ServerState state, EntityHeader header, IReadOnlyList<TimelineEntry>? timeline)
@@ -130,21 +129,4 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
             header.LastEventAt,
             timeline);
     }
-
-    private static string Word(ServerLifecycle state) => state switch
-    {
-        ServerLifecycle.Started => "started",
-        ServerLifecycle.Registered => "registered",
-        ServerLifecycle.Unregistered => "unregistered",
-        ServerLifecycle.Stopped => "stopped",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
-    };
-
-    private static string Word(ServerHealth health) => health switch
-    {
-        ServerHealth.Healthy => "healthy",
-        ServerHealth.Degraded => "degraded",
-        ServerHealth.Down => "down",
-        _ => throw new ArgumentOutOfRangeException(nameof(health), health, null),
-    };
 }

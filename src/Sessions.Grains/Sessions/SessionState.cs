@@ -1,5 +1,5 @@
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Sessions;
 
@@ -59,7 +59,7 @@ public sealed class SessionParticipant
 [GenerateSerializer, Alias("Sessions.Grains.Sessions.SessionConnection")]
 public sealed class SessionConnection
 {
-    [Id(0)] public Register<ConnectionState> State { get; set; } = new();
+    [Id(0)] public Register<ConnectionStatus> State { get; set; } = new();
 
     [Id(1)] public Register<string?> ParticipantId { get; set; } = new();
 }

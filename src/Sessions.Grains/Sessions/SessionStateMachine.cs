@@ -2,7 +2,7 @@ using System.Collections.ObjectModel;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Sessions;
 using Sessions.Grains.Entities;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Grains.Sessions;
 
@@ -50,7 +50,7 @@ public sealed class SessionStateMachine : IEntityStateMachine<SessionState, Sess
 
     public static SessionSnapshot ListItem(SessionState state, EntityHeader header) => Render(state, header, null, full: false);
 
-    public static string Status(SessionState state) => CurrentStatus(state) == SessionStatus.Ended ? "ended" : "active";
+    public static string Status(SessionState state) => StatusWords.Of(CurrentStatus(state));
 
     public static IReadOnlyDictionary<string, string> Facets(SessionState state) => ReadOnlyDictionary<string, string>.Empty;
 
@@ -185,13 +185,13 @@ public sealed class SessionStateMachine : IEntityStateMachine<SessionState, Sess
     }
 
     /// <summary>Connection lifecycle rank: initializing &lt; connecting &lt; connected &lt; failing = closing &lt; failed = closed.</summary>
-    private static int Tier(ConnectionState state) => state switch
+    private static int Tier(ConnectionStatus state) => state switch
     {
-        ConnectionState.Initializing => 0,
-        ConnectionState.Connecting => 1,
-        ConnectionState.Connected => 2,
-        ConnectionState.Failing or ConnectionState.Closing => 3,
-        ConnectionState.Failed or ConnectionState.Closed => 4,
+        ConnectionStatus.Initializing => 0,
+        ConnectionStatus.Connecting => 1,
+        ConnectionStatus.Connected => 2,
+        ConnectionStatus.Failing or ConnectionStatus.Closing => 3,
+        ConnectionStatus.Failed or ConnectionStatus.Closed => 4,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 

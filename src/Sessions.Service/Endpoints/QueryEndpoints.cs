@@ -7,7 +7,7 @@ using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
 using Sessions.Service.Queries;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Service.Endpoints;
 
@@ -132,7 +132,7 @@ public static class QueryEndpoints
     public static Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
         IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor)
     {
-        return ListAsync<ServerSnapshot, ServerState>(index, state, provider, Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
+        return ListAsync<ServerSnapshot, ServerStatus>(index, state, provider, Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
     }
 
     public static async Task<Results<Ok<Page<TItem>>, ProblemHttpResult>> ListAsync<TItem, TStatus>(
@@ -140,9 +140,15 @@ public static class QueryEndpoints
         where TStatus : struct, Enum
     {
         ArgumentNullException.ThrowIfNull(index);
-        if (status is not null && !Enum.GetNames<TStatus>().Any(n => string.Equals(n, status, StringComparison.OrdinalIgnoreCase)))
+        TStatus? wanted = null;
+        if (status is not null)
         {
-            return BadRequest($"status '{status}' is not one of: {string.Join(", ", Enum.GetNames<TStatus>().Select(Word))}.");
+            if (!StatusWords.TryParse<TStatus>(status, out var parsed))
+            {
+                return BadRequest($"status '{status}' is not one of: {string.Join(", ", StatusWords.All<TStatus>())}.");
+            }
+
+            wanted = parsed;
         }
 
         if (limit is < 1 or > MaxLimit)
@@ -159,7 +165,7 @@ public static class QueryEndpoints
             return BadRequest(ex.Message);
         }
 
-        var page = await index.ListAsync<TItem>(status is null ? null : Word(status), provider, facets, cursor, limit ?? DefaultLimit);
+        var page = await index.ListAsync<TItem>(wanted is { } word ? StatusWords.Of(word) : null, provider, facets, cursor, limit ?? DefaultLimit);
         return TypedResults.Ok(page);
     }
 
@@ -173,7 +179,7 @@ public static class QueryEndpoints
         return snapshot is null
             ? TypedResults.Problem(
                 title: "Not found",
-                detail: $"No {Word(kind.ToString())} '{id}' from provider '{provider}' has been seen.",
+                detail: $"No {StatusWords.Of(kind)} '{id}' from provider '{provider}' has been seen.",
                 statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(snapshot);
     }
@@ -197,8 +203,6 @@ public static class QueryEndpoints
 
     private static IReadOnlyDictionary<string, int> Facet(IndexCounts counts, string facet) =>
         counts.ByFacet.TryGetValue(facet, out var values) ? values : new Dictionary<string, int>();
-
-    private static string Word(string name) => string.Concat(char.ToLowerInvariant(name[0]).ToString(), name[1..]);
 
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(title: "Invalid query", detail: detail, statusCode: StatusCodes.Status400BadRequest);

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Configuration;
+using Sessions.Canonical;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Scalar.AspNetCore;
@@ -74,7 +74,7 @@ public static class HostingExtensions
         services.AddSingleton<PrometheusText>();
 
         // Status words travel as camelCase strings ("registered", "applied"), as the HTTP contract promises.
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase)));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(StatusWords.NamingPolicy)));
         services.AddProblemDetails();
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         services.AddHealthChecks()

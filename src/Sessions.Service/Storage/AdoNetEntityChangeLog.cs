@@ -1,7 +1,7 @@
 using System.Globalization;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Service.Storage;
 

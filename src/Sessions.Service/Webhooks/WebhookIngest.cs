@@ -5,7 +5,7 @@ using Microsoft.Net.Http.Headers;
 using Sessions.Abstractions.Entities;
 using Sessions.Service.Metrics;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 
 namespace Sessions.Service.Webhooks;
 
@@ -107,7 +107,7 @@ public sealed partial class WebhookIngest(
         {
             case CanonicalEvent evt:
                 var outcome = await grains.Get(evt.Kind, evt.Provider, evt.EntityId).ApplyAsync(evt);
-                return new EventOutcome(evt.Type, EntityName(evt), outcome.ToString().ToLowerInvariant());
+                return new EventOutcome(evt.Type, EntityName(evt), StatusWords.Of(outcome));
             case UnmappedEvent unmapped:
                 return new EventOutcome(unmapped.Type, unmapped.EntityHint, "ignored");
             default:
@@ -119,7 +119,7 @@ public sealed partial class WebhookIngest(
     public static string EntityName(CanonicalEvent evt)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        return $"{evt.Kind.ToString().ToLowerInvariant()}/{evt.Provider}/{evt.EntityId}";
+        return $"{StatusWords.Of(evt.Kind)}/{evt.Provider}/{evt.EntityId}";
     }
 
     private static bool IsJson(string? contentType) =>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Parsing;
 using Sessions.Webhooks.Verification;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Parsing;
 using Sessions.Webhooks.Verification;
 

@@ -1,4 +1,4 @@
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Parsing;
 
 namespace Sessions.Webhooks.LiveSwitch;
@@ -53,12 +53,12 @@ internal static class LiveSwitchEvents
 
     private static Mapping? Server(string role, ReadOnlySpan<char> verb, JsonFields evt)
     {
-        ServerState? state = verb switch
+        ServerStatus? state = verb switch
         {
-            "started" => ServerState.Started,
-            "registered" => ServerState.Registered,
-            "unregistered" => ServerState.Unregistered,
-            "stopped" => ServerState.Stopped,
+            "started" => ServerStatus.Started,
+            "registered" => ServerStatus.Registered,
+            "unregistered" => ServerStatus.Unregistered,
+            "stopped" => ServerStatus.Stopped,
             _ => null,
         };
         if (state is null && !verb.SequenceEqual("stats"))
@@ -126,15 +126,15 @@ internal static class LiveSwitchEvents
 
     private static Mapping? Connection(ReadOnlySpan<char> state, JsonFields evt)
     {
-        ConnectionState? known = state switch
+        ConnectionStatus? known = state switch
         {
-            "initializing" => ConnectionState.Initializing,
-            "connecting" => ConnectionState.Connecting,
-            "connected" => ConnectionState.Connected,
-            "failing" => ConnectionState.Failing,
-            "closing" => ConnectionState.Closing,
-            "failed" => ConnectionState.Failed,
-            "closed" => ConnectionState.Closed,
+            "initializing" => ConnectionStatus.Initializing,
+            "connecting" => ConnectionStatus.Connecting,
+            "connected" => ConnectionStatus.Connected,
+            "failing" => ConnectionStatus.Failing,
+            "closing" => ConnectionStatus.Closing,
+            "failed" => ConnectionStatus.Failed,
+            "closed" => ConnectionStatus.Closed,
             _ => null,
         };
         if (known is not { } value)

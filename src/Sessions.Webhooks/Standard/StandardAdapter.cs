@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Parsing;
 
 namespace Sessions.Webhooks.Standard;
@@ -16,8 +16,6 @@ internal sealed class StandardAdapter : IProviderAdapter
     public const string Kind = "standard";
     private static readonly string[] BuiltInProviders = ["liveswitch", "dyte", "fastpix", "eyeson"];
     private static readonly SearchValues<char> ProviderCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-_");
-    private static readonly SearchValues<char> Letters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-
     public string? Authenticate(WebhookSource source, WebhookRequest request) =>
         string.IsNullOrEmpty(source.Secret) ? "the source has no secret configured" : StandardWebhooksSignature.Verify(source.Secret, request);
 
@@ -29,10 +27,10 @@ internal sealed class StandardAdapter : IProviderAdapter
         var word = type.ToLowerInvariant();
         (EntityKind Kind, EntityChange Change)? mapped = word switch
         {
-            "server.started" => Server(body, ServerState.Started),
-            "server.registered" => Server(body, ServerState.Registered),
-            "server.unregistered" => Server(body, ServerState.Unregistered),
-            "server.stopped" => Server(body, ServerState.Stopped),
+            "server.started" => Server(body, ServerStatus.Started),
+            "server.registered" => Server(body, ServerStatus.Registered),
+            "server.unregistered" => Server(body, ServerStatus.Unregistered),
+            "server.stopped" => Server(body, ServerStatus.Stopped),
             "server.seen" => (EntityKind.Server, new ServerSeen(Data(body).RequiredString("role"))),
             "session.started" => Session(body, SessionStatus.Active),
             "session.ended" => Session(body, SessionStatus.Ended),
@@ -69,7 +67,7 @@ internal sealed class StandardAdapter : IProviderAdapter
             : throw new PayloadException($"field 'data.provider' must not name the built-in provider '{provider}'");
     }
 
-    private static (EntityKind, EntityChange) Server(JsonFields body, ServerState state)
+    private static (EntityKind, EntityChange) Server(JsonFields body, ServerStatus state)
     {
         var data = Data(body);
         var info = new ServerInfo(
@@ -123,12 +121,11 @@ internal sealed class StandardAdapter : IProviderAdapter
     private static TStatus StatusWord<TStatus>(string word)
         where TStatus : struct, Enum
     {
-        // Letters only: Enum.TryParse would also take numbers and comma lists.
-        if (!word.AsSpan().ContainsAnyExcept(Letters) && Enum.TryParse<TStatus>(word, ignoreCase: true, out var status))
+        if (StatusWords.TryParse<TStatus>(word, out var status))
         {
             return status;
         }
-        var allowed = string.Join(", ", Enum.GetNames<TStatus>()).ToLowerInvariant();
+        var allowed = string.Join(", ", StatusWords.All<TStatus>());
         throw new PayloadException($"field 'data.status' must be one of {allowed}");
     }
 }

@@ -11,7 +11,7 @@ using Sessions.Grains.Recordings;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Sessions;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 using ServerMachineState = Sessions.Grains.Servers.ServerState;
 

@@ -3,10 +3,9 @@ using Sessions.Abstractions.Servers;
 using Sessions.Grains.Clients;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Sessions;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
-using ServerLifecycle = Sessions.Webhooks.Events.ServerState;
 
 namespace Sessions.Grains.Tests.StateMachines;
 
@@ -33,7 +32,7 @@ public sealed class FixtureScenarioTests
     {
         var (_, session) = Session(Of(EntityKind.Session, "liveswitch/10-connection.closed.json", "liveswitch/07-connection.connected.json"));
 
-        Assert.Equal(ConnectionState.Closed, Assert.Single(session.Connections!).State);
+        Assert.Equal(ConnectionStatus.Closed, Assert.Single(session.Connections!).State);
     }
 
     [Fact]
@@ -52,9 +51,9 @@ public sealed class FixtureScenarioTests
         var media = Server(Of(EntityKind.Server, "liveswitch/16-mediaserver.unregistered.json", "liveswitch/02-mediaserver.registered.json")).Snapshot;
         var muxer = Server(Of(EntityKind.Server, "liveswitch/15-recordingmuxer.started.json")).Snapshot;
 
-        Assert.Equal((ServerLifecycle.Stopped, ServerHealth.Down, 1, "LS-GW-01"), (gateway.State, gateway.Health, gateway.Incarnation, gateway.MachineName));
-        Assert.Equal((ServerLifecycle.Unregistered, ServerHealth.Degraded, 0, 16), (media.State, media.Health, media.Incarnation, media.CoreCount));
-        Assert.Equal((ServerLifecycle.Started, ServerHealth.Degraded, "recordingmuxer"), (muxer.State, muxer.Health, muxer.Role));
+        Assert.Equal((ServerStatus.Stopped, ServerHealth.Down, 1, "LS-GW-01"), (gateway.State, gateway.Health, gateway.Incarnation, gateway.MachineName));
+        Assert.Equal((ServerStatus.Unregistered, ServerHealth.Degraded, 0, 16), (media.State, media.Health, media.Incarnation, media.CoreCount));
+        Assert.Equal((ServerStatus.Started, ServerHealth.Degraded, "recordingmuxer"), (muxer.State, muxer.Health, muxer.Role));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Sessions.Abstractions.Livestreams;
 using Sessions.Grains.Livestreams;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
 
 namespace Sessions.Grains.Tests.StateMachines;

@@ -1,9 +1,8 @@
 using CsCheck;
 using Sessions.Grains.Sessions;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
-using ServerLifecycle = Sessions.Webhooks.Events.ServerState;
 
 namespace Sessions.Grains.Tests.StateMachines;
 
@@ -51,7 +50,7 @@ public sealed class OrderIndependenceTests
         Property(
             EntityKind.Server,
             Gen.Frequency<EntityChange>(
-                (5, Gen.Select(roles, Gen.Enum<ServerLifecycle>(), infos, (role, state, info) => (EntityChange)new ServerStateChanged(role, state, info))),
+                (5, Gen.Select(roles, Gen.Enum<ServerStatus>(), infos, (role, state, info) => (EntityChange)new ServerStateChanged(role, state, info))),
                 (1, roles.Select(role => (EntityChange)new ServerSeen(role)))));
     }
 
@@ -67,7 +66,7 @@ public sealed class OrderIndependenceTests
                     (status, title, reason, organizer) => (EntityChange)new SessionStatusChanged(status, title, reason) { Organizer = organizer })),
                 (4, Gen.Select(participants, Gen.Bool, Gen.OneOf<string?>(null, "A", "B"), (id, present, name) => (EntityChange)new ParticipantChanged(id, present, name))),
                 (3, Gen.Select(
-                    Gen.OneOf("c1", "c2"), Gen.Enum<ConnectionState>(), Gen.OneOf<string?>(null, "p1", "p2"),
+                    Gen.OneOf("c1", "c2"), Gen.Enum<ConnectionStatus>(), Gen.OneOf<string?>(null, "p1", "p2"),
                     (id, state, participant) => (EntityChange)new ConnectionChanged(id, state, participant))),
                 (1, Gen.Select(
                     Gen.OneOf(EntityKind.Recording, EntityKind.Livestream, EntityKind.Session, EntityKind.Server), Gen.OneOf("x1", "x2"),

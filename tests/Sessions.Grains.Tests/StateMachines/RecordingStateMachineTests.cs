@@ -1,5 +1,5 @@
 using Sessions.Grains.Recordings;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
 
 namespace Sessions.Grains.Tests.StateMachines;

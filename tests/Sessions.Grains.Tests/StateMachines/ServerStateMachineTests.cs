@@ -1,8 +1,7 @@
 using Sessions.Abstractions.Servers;
 using Sessions.Grains.Servers;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
-using ServerLifecycle = Sessions.Webhooks.Events.ServerState;
 using ServerMachineState = Sessions.Grains.Servers.ServerState;
 
 namespace Sessions.Grains.Tests.StateMachines;
@@ -14,18 +13,18 @@ public sealed class ServerStateMachineTests
         MachineName: "LS-GW-01", Version: "1.17.4", CoreCount: 8, OperatingSystem: "linux",
         OperatingSystemVersion: "Ubuntu 22.04", Region: "eu-west", DeploymentId: "dep-1");
 
-    private static CanonicalEvent Gateway(ServerLifecycle state, double seconds, ServerInfo? info = null) =>
+    private static CanonicalEvent Gateway(ServerStatus state, double seconds, ServerInfo? info = null) =>
         At(seconds, new ServerStateChanged("gateway", state, info));
 
-    private static CanonicalEvent MediaServer(ServerLifecycle state, double seconds) =>
+    private static CanonicalEvent MediaServer(ServerStatus state, double seconds) =>
         At(seconds, new ServerStateChanged("mediaserver", state));
 
     [Fact]
     public void StartedRecordsRoleAndMachineFacts()
     {
-        var (_, server) = Server(Gateway(ServerLifecycle.Started, 0, Machine));
+        var (_, server) = Server(Gateway(ServerStatus.Started, 0, Machine));
 
-        Assert.Equal(("gateway", ServerLifecycle.Started, T0, 1), (server.Role, server.State, server.Since, server.Incarnation));
+        Assert.Equal(("gateway", ServerStatus.Started, T0, 1), (server.Role, server.State, server.Since, server.Incarnation));
         Assert.Equal(
             ("LS-GW-01", "1.17.4", 8, "linux", "Ubuntu 22.04", "eu-west", "dep-1"),
             (server.MachineName, server.Version, server.CoreCount, server.OperatingSystem, server.OperatingSystemVersion, server.Region, server.DeploymentId));
@@ -33,15 +32,15 @@ public sealed class ServerStateMachineTests
     }
 
     [Theory]
-    [InlineData("gateway", ServerLifecycle.Started, ServerHealth.Healthy)]
-    [InlineData("gateway", ServerLifecycle.Registered, ServerHealth.Healthy)]
-    [InlineData("gateway", ServerLifecycle.Unregistered, ServerHealth.Degraded)]
-    [InlineData("gateway", ServerLifecycle.Stopped, ServerHealth.Down)]
-    [InlineData("mediaserver", ServerLifecycle.Started, ServerHealth.Degraded)]
-    [InlineData("mediaserver", ServerLifecycle.Registered, ServerHealth.Healthy)]
-    [InlineData("mediaserver", ServerLifecycle.Unregistered, ServerHealth.Degraded)]
-    [InlineData("recordingmuxer", ServerLifecycle.Stopped, ServerHealth.Down)]
-    public void HealthFollowsRoleAndState(string role, ServerLifecycle state, ServerHealth health)
+    [InlineData("gateway", ServerStatus.Started, ServerHealth.Healthy)]
+    [InlineData("gateway", ServerStatus.Registered, ServerHealth.Healthy)]
+    [InlineData("gateway", ServerStatus.Unregistered, ServerHealth.Degraded)]
+    [InlineData("gateway", ServerStatus.Stopped, ServerHealth.Down)]
+    [InlineData("mediaserver", ServerStatus.Started, ServerHealth.Degraded)]
+    [InlineData("mediaserver", ServerStatus.Registered, ServerHealth.Healthy)]
+    [InlineData("mediaserver", ServerStatus.Unregistered, ServerHealth.Degraded)]
+    [InlineData("recordingmuxer", ServerStatus.Stopped, ServerHealth.Down)]
+    public void HealthFollowsRoleAndState(string role, ServerStatus state, ServerHealth health)
     {
         var (machine, server) = Server(At(0, new ServerStateChanged(role, state)));
 
@@ -52,8 +51,8 @@ public sealed class ServerStateMachineTests
     [Fact]
     public void RegisteredAndUnregisteredMoveTheState()
     {
-        var (registered, _) = Server(MediaServer(ServerLifecycle.Registered, 5));
-        var (unregistered, snapshot) = Server(MediaServer(ServerLifecycle.Registered, 5), MediaServer(ServerLifecycle.Unregistered, 900));
+        var (registered, _) = Server(MediaServer(ServerStatus.Registered, 5));
+        var (unregistered, snapshot) = Server(MediaServer(ServerStatus.Registered, 5), MediaServer(ServerStatus.Unregistered, 900));
 
         Assert.Equal("registered", ServerStateMachine.Status(registered));
         Assert.Equal("unregistered", ServerStateMachine.Status(unregistered));
@@ -64,16 +63,16 @@ public sealed class ServerStateMachineTests
     [Fact]
     public void StoppedIsDownAndFinished()
     {
-        var (machine, server) = Server(Gateway(ServerLifecycle.Started, 0), Gateway(ServerLifecycle.Stopped, 960));
+        var (machine, server) = Server(Gateway(ServerStatus.Started, 0), Gateway(ServerStatus.Stopped, 960));
 
-        Assert.Equal((ServerLifecycle.Stopped, ServerHealth.Down), (server.State, server.Health));
+        Assert.Equal((ServerStatus.Stopped, ServerHealth.Down), (server.State, server.Health));
         Assert.Equal(T0.AddSeconds(960), ServerStateMachine.FinishedAt(machine));
     }
 
     [Fact]
     public void StatsMoveOnlyLastSeen()
     {
-        var (machine, _) = Server(Gateway(ServerLifecycle.Registered, 0, Machine));
+        var (machine, _) = Server(Gateway(ServerStatus.Registered, 0, Machine));
 
         Assert.False(ServerStateMachine.Apply(machine, At(30, new ServerSeen("gateway"))));
         Assert.Equal("registered", ServerStateMachine.Status(machine));
@@ -84,7 +83,7 @@ public sealed class ServerStateMachineTests
     {
         var (machine, server) = Server(At(30, new ServerSeen("mediaserver")));
 
-        Assert.Equal(("mediaserver", ServerLifecycle.Started, null, 0), (server.Role, server.State, server.Since, server.Incarnation));
+        Assert.Equal(("mediaserver", ServerStatus.Started, null, 0), (server.Role, server.State, server.Since, server.Incarnation));
         Assert.Equal("mediaserver", ServerStateMachine.Facets(machine)["role"]);
         Assert.Equal("unknown", ServerStateMachine.Facets(machine)["region"]);
     }
@@ -92,14 +91,14 @@ public sealed class ServerStateMachineTests
     [Fact]
     public void StartedAfterStoppedIsARestart()
     {
-        var events = new[] { Gateway(ServerLifecycle.Started, 0), Gateway(ServerLifecycle.Stopped, 60), Gateway(ServerLifecycle.Started, 120) };
+        var events = new[] { Gateway(ServerStatus.Started, 0), Gateway(ServerStatus.Stopped, 60), Gateway(ServerStatus.Started, 120) };
 
         CanonicalEvent[][] orders = [events, [.. events.Reverse()], [events[1], events[2], events[0]]];
         foreach (var order in orders)
         {
             var (machine, server) = Server(order);
 
-            Assert.Equal((ServerLifecycle.Started, 2, ServerHealth.Healthy, T0.AddSeconds(120)), (server.State, server.Incarnation, server.Health, server.Since));
+            Assert.Equal((ServerStatus.Started, 2, ServerHealth.Healthy, T0.AddSeconds(120)), (server.State, server.Incarnation, server.Health, server.Since));
             Assert.Null(ServerStateMachine.FinishedAt(machine));
         }
     }
@@ -108,37 +107,37 @@ public sealed class ServerStateMachineTests
     public void RestartOfAMediaServerIsDegradedUntilItRegistersAgain()
     {
         var (machine, server) = Server(
-            MediaServer(ServerLifecycle.Started, 0), MediaServer(ServerLifecycle.Registered, 5), MediaServer(ServerLifecycle.Stopped, 60),
-            MediaServer(ServerLifecycle.Started, 120));
+            MediaServer(ServerStatus.Started, 0), MediaServer(ServerStatus.Registered, 5), MediaServer(ServerStatus.Stopped, 60),
+            MediaServer(ServerStatus.Started, 120));
 
         Assert.Equal((2, ServerHealth.Degraded), (server.Incarnation, server.Health));
-        Assert.True(ServerStateMachine.Apply(machine, MediaServer(ServerLifecycle.Registered, 125)));
+        Assert.True(ServerStateMachine.Apply(machine, MediaServer(ServerStatus.Registered, 125)));
         Assert.Equal(ServerHealth.Healthy, ServerStateMachine.Snapshot(machine, Header, []).Health);
     }
 
     [Fact]
     public void LateStoppedOfTheFirstIncarnationDoesNotStopTheSecond()
     {
-        var (machine, _) = Server(Gateway(ServerLifecycle.Started, 0), Gateway(ServerLifecycle.Started, 120));
+        var (machine, _) = Server(Gateway(ServerStatus.Started, 0), Gateway(ServerStatus.Started, 120));
 
-        Assert.False(ServerStateMachine.Apply(machine, Gateway(ServerLifecycle.Stopped, 60)));
+        Assert.False(ServerStateMachine.Apply(machine, Gateway(ServerStatus.Stopped, 60)));
         Assert.Equal("started", ServerStateMachine.Status(machine));
     }
 
     [Fact]
     public void EqualTimesResolveByRankStartedRegisteredUnregisteredStopped()
     {
-        var (_, server) = Server(Gateway(ServerLifecycle.Stopped, 10), Gateway(ServerLifecycle.Started, 10), Gateway(ServerLifecycle.Unregistered, 10));
+        var (_, server) = Server(Gateway(ServerStatus.Stopped, 10), Gateway(ServerStatus.Started, 10), Gateway(ServerStatus.Unregistered, 10));
 
-        Assert.Equal(ServerLifecycle.Stopped, server.State);
+        Assert.Equal(ServerStatus.Stopped, server.State);
     }
 
     [Fact]
     public void MachineFactsAreNewestPerFieldAndOlderEventsDoNotOverwrite()
     {
-        var (machine, _) = Server(Gateway(ServerLifecycle.Started, 100, new ServerInfo(MachineName: "new", Version: "2.0")));
+        var (machine, _) = Server(Gateway(ServerStatus.Started, 100, new ServerInfo(MachineName: "new", Version: "2.0")));
 
-        Assert.True(ServerStateMachine.Apply(machine, Gateway(ServerLifecycle.Registered, 50, new ServerInfo(MachineName: "old", Region: "us-east"))));
+        Assert.True(ServerStateMachine.Apply(machine, Gateway(ServerStatus.Registered, 50, new ServerInfo(MachineName: "old", Region: "us-east"))));
         var server = ServerStateMachine.Snapshot(machine, Header, []);
 
         Assert.Equal(("new", "2.0", "us-east"), (server.MachineName, server.Version, server.Region));
@@ -147,7 +146,7 @@ public sealed class ServerStateMachineTests
     [Fact]
     public void RepeatedEventChangesNothing()
     {
-        var started = Gateway(ServerLifecycle.Started, 0, Machine);
+        var started = Gateway(ServerStatus.Started, 0, Machine);
         var (machine, _) = Server(started);
 
         Assert.False(ServerStateMachine.Apply(machine, started));

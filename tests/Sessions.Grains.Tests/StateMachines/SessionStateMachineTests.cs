@@ -1,5 +1,5 @@
 using Sessions.Grains.Sessions;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
 
 namespace Sessions.Grains.Tests.StateMachines;
@@ -14,7 +14,7 @@ public sealed class SessionStateMachineTests
 
     private static CanonicalEvent Left(string id, double seconds) => At(seconds, new ParticipantChanged(id, false));
 
-    private static CanonicalEvent Connection(string id, ConnectionState state, double seconds, string? participant = null) =>
+    private static CanonicalEvent Connection(string id, ConnectionStatus state, double seconds, string? participant = null) =>
         At(seconds, new ConnectionChanged(id, state, participant));
 
     [Fact]
@@ -135,11 +135,11 @@ public sealed class SessionStateMachineTests
     public void ConnectionsKeepTheFurthestStateReached()
     {
         var (state, session) = Session(
-            Connection("c1", ConnectionState.Initializing, 0, "alice"), Connection("c1", ConnectionState.Connecting, 1),
-            Connection("c1", ConnectionState.Connected, 2), Connection("c2", ConnectionState.Failing, 3, "bob"), Connection("c2", ConnectionState.Failed, 4));
+            Connection("c1", ConnectionStatus.Initializing, 0, "alice"), Connection("c1", ConnectionStatus.Connecting, 1),
+            Connection("c1", ConnectionStatus.Connected, 2), Connection("c2", ConnectionStatus.Failing, 3, "bob"), Connection("c2", ConnectionStatus.Failed, 4));
 
         Assert.Equal(
-            [new("c1", "alice", ConnectionState.Connected, T0.AddSeconds(2)), new("c2", "bob", ConnectionState.Failed, T0.AddSeconds(4))],
+            [new("c1", "alice", ConnectionStatus.Connected, T0.AddSeconds(2)), new("c2", "bob", ConnectionStatus.Failed, T0.AddSeconds(4))],
             session.Connections!);
         Assert.Null(SessionStateMachine.ListItem(state, Header).Connections);
     }
@@ -147,18 +147,18 @@ public sealed class SessionStateMachineTests
     [Fact]
     public void LateConnectedDoesNotReopenAClosedConnection()
     {
-        var (state, _) = Session(Connection("c1", ConnectionState.Closed, 60, "alice"));
+        var (state, _) = Session(Connection("c1", ConnectionStatus.Closed, 60, "alice"));
 
-        Assert.False(SessionStateMachine.Apply(state, Connection("c1", ConnectionState.Connected, 2, "alice")));
-        Assert.Equal(ConnectionState.Closed, SessionStateMachine.Snapshot(state, Header, []).Connections![0].State);
+        Assert.False(SessionStateMachine.Apply(state, Connection("c1", ConnectionStatus.Connected, 2, "alice")));
+        Assert.Equal(ConnectionStatus.Closed, SessionStateMachine.Snapshot(state, Header, []).Connections![0].State);
     }
 
     [Fact]
     public void ClosingAndFailingShareARankSoTheNewerOneWins()
     {
-        var (_, session) = Session(Connection("c1", ConnectionState.Closing, 10), Connection("c1", ConnectionState.Failing, 5));
+        var (_, session) = Session(Connection("c1", ConnectionStatus.Closing, 10), Connection("c1", ConnectionStatus.Failing, 5));
 
-        Assert.Equal(ConnectionState.Closing, session.Connections![0].State);
+        Assert.Equal(ConnectionStatus.Closing, session.Connections![0].State);
     }
 
     [Fact]

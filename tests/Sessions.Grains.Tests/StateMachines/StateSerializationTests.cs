@@ -16,7 +16,7 @@ using Sessions.Grains.Livestreams;
 using Sessions.Grains.Recordings;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Sessions;
-using Sessions.Webhooks.Events;
+using Sessions.Canonical;
 using Sessions.Webhooks.Tests.Support;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
 using ServerMachineState = Sessions.Grains.Servers.ServerState;

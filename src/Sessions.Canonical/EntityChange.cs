@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Sessions.Webhooks.Events;
+namespace Sessions.Canonical;
 
 /// <summary>What a canonical event says changed; each concrete change belongs to one <see cref="EntityKind"/>.</summary>
 /// <remarks>The discriminators are part of the stored and wire format: add new ones, never rename one.</remarks>
@@ -34,7 +34,7 @@ public sealed record ServerInfo(
     IReadOnlyList<string>? Addresses = null);
 
 /// <summary>A server started, registered, unregistered or stopped.</summary>
-public sealed record ServerStateChanged(string Role, ServerState State, ServerInfo? Info = null) : EntityChange;
+public sealed record ServerStateChanged(string Role, ServerStatus State, ServerInfo? Info = null) : EntityChange;
 
 /// <summary>A server reported stats: only last-seen moves.</summary>
 public sealed record ServerSeen(string Role) : EntityChange;
@@ -50,7 +50,7 @@ public sealed record SessionStatusChanged(SessionStatus Status, string? Title = 
 public sealed record ParticipantChanged(string ParticipantId, bool Present, string? Name = null) : EntityChange;
 
 /// <summary>A media connection inside a session changed state.</summary>
-public sealed record ConnectionChanged(string ConnectionId, ConnectionState State, string? ParticipantId = null) : EntityChange;
+public sealed record ConnectionChanged(string ConnectionId, ConnectionStatus State, string? ParticipantId = null) : EntityChange;
 
 /// <summary>Another entity belongs to this session (a recording, a livestream, a supervisor session).</summary>
 public sealed record SessionLinked(EntityKind LinkedKind, string LinkedId) : EntityChange;

@@ -1,4 +1,4 @@
-namespace Sessions.Webhooks.Events;
+namespace Sessions.Canonical;
 
 /// <summary>The kind of real-world thing a canonical event is about; each kind has its own grain.</summary>
 public enum EntityKind

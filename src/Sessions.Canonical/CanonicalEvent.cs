@@ -1,4 +1,4 @@
-namespace Sessions.Webhooks.Events;
+namespace Sessions.Canonical;
 
 /// <summary>One item found in a webhook body: either a canonical event or a type the tracker does not map.</summary>
 public abstract record WebhookItem

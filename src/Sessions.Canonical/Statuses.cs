@@ -1,7 +1,7 @@
-namespace Sessions.Webhooks.Events;
+namespace Sessions.Canonical;
 
 /// <summary>Lifecycle of a media server process.</summary>
-public enum ServerState
+public enum ServerStatus
 {
     Started = 0,
     Registered = 1,
@@ -40,6 +40,19 @@ public enum LivestreamStatus
     Deleted = 6,
 }
 
+/// <summary>How usable a server is, judged from its role and lifecycle status.</summary>
+public enum ServerHealth
+{
+    /// <summary>Serving: a gateway started or registered, or any other role registered.</summary>
+    Healthy = 0,
+
+    /// <summary>Up but not serving: started or unregistered without being registered (a gateway: unregistered).</summary>
+    Degraded = 1,
+
+    /// <summary>Stopped.</summary>
+    Down = 2,
+}
+
 /// <summary>Presence of a client in its application.</summary>
 public enum ClientStatus
 {
@@ -48,7 +61,7 @@ public enum ClientStatus
 }
 
 /// <summary>State of one media connection inside a session (LiveSwitch).</summary>
-public enum ConnectionState
+public enum ConnectionStatus
 {
     Initializing = 0,
     Connecting = 1,
