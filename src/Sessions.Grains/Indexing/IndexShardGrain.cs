@@ -15,7 +15,7 @@ namespace Sessions.Grains.Indexing;
 /// shard. It is derived data: what a crash loses is repaired on the next activation, when the shard asks the grain
 /// storage which entities of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks
 /// and messages in flight) and has each of them file itself again. An entity also re-files when it activates and when
-/// a provider retries.
+/// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
@@ -92,21 +92,8 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public Task<IndexCounts> CountAsync() => Task.FromResult(_index.Counts());
 
-    public async Task<int> SweepAsync(DateTimeOffset finishedBefore)
-    {
-        var kind = SnapshotKinds.Of<TItem>();
-        var removed = 0;
-        foreach (var key in _index.Finished(finishedBefore, null, int.MaxValue))
-        {
-            if (await GrainFactory.GetByKey(kind, key).ExpireAsync(finishedBefore))
-            {
-                _index.Remove(key, long.MaxValue);
-                removed++;
-            }
-        }
-
-        return removed;
-    }
+    public Task<IReadOnlyList<string>> ListFinishedAsync(DateTimeOffset finishedBefore, string? afterKey, int limit) =>
+        Task.FromResult(_index.Finished(finishedBefore, afterKey, limit));
 
     public Task SubscribeAsync(IChangeObserver observer)
     {
