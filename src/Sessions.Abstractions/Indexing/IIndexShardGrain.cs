@@ -41,9 +41,13 @@ public interface IIndexShardGrain<TItem> : IGrainWithStringKey
     [Alias("Count")]
     Task<IndexCounts> CountAsync();
 
-    /// <summary>Asks every entity finished before <paramref name="finishedBefore"/> to remove its state; returns how many did.</summary>
-    [Alias("Sweep")]
-    Task<int> SweepAsync(DateTimeOffset finishedBefore);
+    /// <summary>
+    /// Up to <paramref name="limit"/> keys of entities finished before <paramref name="finishedBefore"/>, in ordinal key
+    /// order after <paramref name="afterKey"/> (from the first when null): what retention is due to expire. The shard
+    /// only answers from memory; the caller asks the entities to expire, and they tell the shard to forget them.
+    /// </summary>
+    [Alias("ListFinished")]
+    Task<IReadOnlyList<string>> ListFinishedAsync(DateTimeOffset finishedBefore, string? afterKey, int limit);
 
     /// <summary>Subscribes (or renews) an observer for this shard's changes; subscriptions lapse after a minute unless renewed.</summary>
     [Alias("Subscribe")]

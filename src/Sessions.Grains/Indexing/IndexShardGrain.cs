@@ -8,14 +8,14 @@ using Sessions.Grains.Storage;
 namespace Sessions.Grains.Indexing;
 
 /// <summary>
-/// One shard of one kind's index. Entries arrive one-way from entity grains after each stored change; lists read
-/// sorted buckets per (status, provider) from the cursor on, so a page costs its own size, not the shard's.
-/// The shard writes behind, a second after a change, and only what changed: each entry is its own row in the
-/// <see cref="IIndexStore"/>, so a write costs the changes since the last one, however large the shard. It is derived
-/// data: what a crash loses is repaired on the next activation, when the shard asks the grain storage which entities
-/// of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks and messages in
-/// flight) and has each of them file itself again. An entity also re-files when it activates and when a provider
-/// retries.
+/// One shard of one kind's index: a thin grain around the pure <see cref="ShardIndex{TItem}"/>, which files entries and
+/// answers lists and counts. Entries arrive one-way from entity grains after each stored change; the grain adds
+/// persistence, repair and subscribers. It writes behind, a second after a change, and only what changed: each entry is
+/// its own row in the <see cref="IIndexStore"/>, so a write costs the changes since the last one, however large the
+/// shard. It is derived data: what a crash loses is repaired on the next activation, when the shard asks the grain
+/// storage which entities of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks
+/// and messages in flight) and has each of them file itself again. An entity also re-files when it activates and when
+/// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
@@ -33,19 +33,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     private readonly TimeProvider _time;
     private readonly ILogger<IndexShardGrain<TItem>> _logger;
     private readonly ObserverManager<IChangeObserver> _observers;
-    private readonly Dictionary<string, IndexEntry<TItem>> _entries = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Status, string Provider), SortedSet<IndexPosition>> _buckets = [];
-    private readonly Dictionary<string, int> _byStatus = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, int>> _byFacet = new(StringComparer.Ordinal);
-
-    /// <summary>Positions per facet value, so a facet filter walks its own candidates rather than whole buckets.</summary>
-    private readonly Dictionary<(string Facet, string Value), SortedSet<IndexPosition>> _byFacetValue = new(FacetValueComparer.Instance);
-
-    /// <summary>Keys filed or refiled since the last write.</summary>
-    private readonly HashSet<string> _upserted = new(StringComparer.Ordinal);
-
-    /// <summary>Keys removed since the last write.</summary>
-    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private readonly ShardIndex<TItem> _index = new();
 
     /// <summary>When the entries were last written (taken before the write, by the silo's clock); null before the first.</summary>
     private DateTimeOffset? _savedAt;
@@ -72,8 +60,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         {
             var entry = _serializer.Deserialize<IndexEntry<TItem>>(payload)
                 ?? throw new InvalidDataException($"Index shard {this.GetPrimaryKeyString()}: a stored entry reads as null");
-            _entries[entry.Key] = entry;
-            File(entry, +1);
+            _index.Load(entry);
         }
 
         _savedAt = stored.SavedAt;
@@ -86,23 +73,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public Task UpsertAsync(IndexEntry<TItem> entry, bool notify)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        var key = entry.Key;
-        if (_entries.TryGetValue(key, out var held))
-        {
-            if (held.Version >= entry.Version)
-            {
-                return Task.CompletedTask;
-            }
-
-            File(held, -1);
-        }
-
-        _entries[key] = entry;
-        File(entry, +1);
-        _upserted.Add(key);
-        _removed.Remove(key);
-        if (notify)
+        if (_index.Upsert(entry) && notify)
         {
             var notice = new EntityChangeNotice(entry.Kind, entry.Provider, entry.Id, entry.Status, entry.UpdatedAt);
             _observers.Notify(o => o.OnChangeAsync(notice));
@@ -113,165 +84,21 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public Task RemoveAsync(string key, long version)
     {
-        if (_entries.TryGetValue(key, out var held) && held.Version <= version)
-        {
-            File(held, -1);
-            _entries.Remove(key);
-            _upserted.Remove(key);
-            _removed.Add(key);
-        }
-
+        _index.Remove(key, version);
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<IndexEntry<TItem>>> ListAsync(IndexQuery query)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        if (query.Facets is { Count: > 0 } facets)
-        {
-            return Task.FromResult(ListByFacets(query, facets));
-        }
+    public Task<IReadOnlyList<IndexEntry<TItem>>> ListAsync(IndexQuery query) => Task.FromResult(_index.List(query));
 
-        var page = new List<IndexEntry<TItem>>();
-        foreach (var ((status, provider), positions) in _buckets)
-        {
-            if ((query.Status is not null && status != query.Status) || (query.Provider is not null && provider != query.Provider))
-            {
-                continue;
-            }
+    public Task<IndexCounts> CountAsync() => Task.FromResult(_index.Counts());
 
-            page.AddRange(After(positions, query.After).Take(query.Limit).Select(position => _entries[position.Key]));
-        }
-
-        page.Sort((a, b) => a.Position.CompareTo(b.Position));
-        return Task.FromResult<IReadOnlyList<IndexEntry<TItem>>>(page.Count > query.Limit ? page[..query.Limit] : page);
-    }
-
-    public Task<IndexCounts> CountAsync() =>
-        Task.FromResult(new IndexCounts(
-            _entries.Count,
-            NonZero(_byStatus),
-            _byFacet.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, int>)NonZero(f.Value), StringComparer.Ordinal)));
-
-    public async Task<int> SweepAsync(DateTimeOffset finishedBefore)
-    {
-        var due = _entries.Values.Where(e => e.FinishedAt < finishedBefore).ToList();
-        var removed = 0;
-        foreach (var entry in due)
-        {
-            if (await GrainFactory.Get(entry.Kind, entry.Provider, entry.Id).ExpireAsync(finishedBefore))
-            {
-                await RemoveAsync(entry.Key, long.MaxValue);
-                removed++;
-            }
-        }
-
-        return removed;
-    }
+    public Task<IReadOnlyList<string>> ListFinishedAsync(DateTimeOffset finishedBefore, string? afterKey, int limit) =>
+        Task.FromResult(_index.Finished(finishedBefore, afterKey, limit));
 
     public Task SubscribeAsync(IChangeObserver observer)
     {
         _observers.Subscribe(observer, observer);
         return Task.CompletedTask;
-    }
-
-    private static IEnumerable<IndexPosition> After(SortedSet<IndexPosition> positions, IndexPosition? after)
-    {
-        if (after is not { } cursor)
-        {
-            return positions;
-        }
-
-        return positions.Count == 0 || cursor >= positions.Max
-            ? []
-            : positions.GetViewBetween(cursor, positions.Max).Where(p => p != cursor);
-    }
-
-    private static Dictionary<string, int> NonZero(Dictionary<string, int> counts) =>
-        counts.Where(c => c.Value > 0).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
-
-    private static bool Matches(IndexEntry<TItem> entry, IndexQuery query, IReadOnlyDictionary<string, string> facets) =>
-        (query.Status is null || entry.Status == query.Status)
-        && (query.Provider is null || entry.Provider == query.Provider)
-        && facets.All(f => entry.Facets.TryGetValue(f.Key, out var value) && string.Equals(value, f.Value, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>
-    /// Walks the positions of the rarest facet value asked for, in list order, and checks the rest of the filter on each:
-    /// the fleet's few down servers are found without passing the many healthy ones.
-    /// </summary>
-    private IReadOnlyList<IndexEntry<TItem>> ListByFacets(IndexQuery query, IReadOnlyDictionary<string, string> facets)
-    {
-        SortedSet<IndexPosition>? candidates = null;
-        foreach (var (facet, value) in facets)
-        {
-            if (!_byFacetValue.TryGetValue((facet, value), out var positions))
-            {
-                return [];
-            }
-
-            if (candidates is null || positions.Count < candidates.Count)
-            {
-                candidates = positions;
-            }
-        }
-
-        return
-        [
-            .. After(candidates!, query.After)
-                .Select(position => _entries[position.Key])
-                .Where(entry => Matches(entry, query, facets))
-                .Take(query.Limit),
-        ];
-    }
-
-    private void File(IndexEntry<TItem> entry, int delta)
-    {
-        var bucketKey = (entry.Status, entry.Provider);
-        if (!_buckets.TryGetValue(bucketKey, out var bucket))
-        {
-            bucket = _buckets[bucketKey] = [];
-        }
-
-        if (delta > 0)
-        {
-            bucket.Add(entry.Position);
-        }
-        else
-        {
-            bucket.Remove(entry.Position);
-        }
-
-        _byStatus[entry.Status] = _byStatus.GetValueOrDefault(entry.Status) + delta;
-        foreach (var (facet, value) in entry.Facets)
-        {
-            var values = _byFacet.TryGetValue(facet, out var existing) ? existing : _byFacet[facet] = new(StringComparer.Ordinal);
-            values[value] = values.GetValueOrDefault(value) + delta;
-            if (!_byFacetValue.TryGetValue((facet, value), out var positions))
-            {
-                positions = _byFacetValue[(facet, value)] = [];
-            }
-
-            if (delta > 0)
-            {
-                positions.Add(entry.Position);
-            }
-            else
-            {
-                positions.Remove(entry.Position);
-            }
-        }
-    }
-
-    /// <summary>Facet names exactly, values without case: list filters match facet values without case.</summary>
-    private sealed class FacetValueComparer : IEqualityComparer<(string Facet, string Value)>
-    {
-        public static readonly FacetValueComparer Instance = new();
-
-        public bool Equals((string Facet, string Value) x, (string Facet, string Value) y) =>
-            string.Equals(x.Facet, y.Facet, StringComparison.Ordinal) && string.Equals(x.Value, y.Value, StringComparison.OrdinalIgnoreCase);
-
-        public int GetHashCode((string Facet, string Value) obj) =>
-            HashCode.Combine(StringComparer.Ordinal.GetHashCode(obj.Facet), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Value));
     }
 
     /// <summary>
@@ -310,23 +137,23 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     /// </summary>
     private async Task FlushAsync()
     {
-        if (_upserted.Count == 0 && _removed.Count == 0)
+        if (!_index.HasChanges)
         {
             return;
         }
 
         var now = _time.GetUtcNow();
-        var upserts = _upserted.Select(key => KeyValuePair.Create(key, _serializer.SerializeToArray(_entries[key]))).ToList();
+        var (upserted, removed) = _index.Changes();
+        var upserts = upserted.Select(entry => KeyValuePair.Create(entry.Key, _serializer.SerializeToArray(entry))).ToList();
         try
         {
-            await _store.WriteAsync(this.GetPrimaryKeyString(), upserts, _removed, now, CancellationToken.None);
-            _upserted.Clear();
-            _removed.Clear();
+            await _store.WriteAsync(this.GetPrimaryKeyString(), upserts, removed, now, CancellationToken.None);
+            _index.ChangesSaved();
             _savedAt = now;
         }
         catch (Exception ex)
         {
-            LogFlushFailed(_logger, ex, this.GetPrimaryKeyString(), upserts.Count + _removed.Count);
+            LogFlushFailed(_logger, ex, this.GetPrimaryKeyString(), upserts.Count + removed.Count);
         }
     }
 

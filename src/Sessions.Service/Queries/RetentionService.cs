@@ -15,11 +15,14 @@ public sealed class RetentionOptions
     /// <summary>How long an ended session, ready or failed recording, deleted livestream or stopped server is kept.</summary>
     public TimeSpan Finished { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How often the index shards are asked to remove what is past retention.</summary>
+    /// <summary>How often the entities past retention are looked up in the index shards and removed.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
-/// <summary>Every sweep interval, asks each index shard to remove the entities finished longer ago than the retention.</summary>
+/// <summary>
+/// Every sweep interval, finds in the index shards the entities finished longer ago than the retention and asks each to
+/// remove its state (see <see cref="IndexReader.SweepAsync{TItem}"/>).
+/// </summary>
 internal sealed partial class RetentionService(
     IndexReader index, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
@@ -31,9 +34,11 @@ internal sealed partial class RetentionService(
             var cutoff = time.GetUtcNow() - options.Value.Finished;
             try
             {
-                var removed = await index.SweepAsync<ServerSnapshot>(cutoff) + await index.SweepAsync<SessionSnapshot>(cutoff)
-                    + await index.SweepAsync<RecordingSnapshot>(cutoff) + await index.SweepAsync<LivestreamSnapshot>(cutoff)
-                    + await index.SweepAsync<ClientSnapshot>(cutoff);
+                var removed = await index.SweepAsync<ServerSnapshot>(cutoff, stoppingToken)
+                    + await index.SweepAsync<SessionSnapshot>(cutoff, stoppingToken)
+                    + await index.SweepAsync<RecordingSnapshot>(cutoff, stoppingToken)
+                    + await index.SweepAsync<LivestreamSnapshot>(cutoff, stoppingToken)
+                    + await index.SweepAsync<ClientSnapshot>(cutoff, stoppingToken);
                 if (removed > 0)
                 {
                     LogSwept(logger, removed, cutoff);

@@ -1,0 +1,246 @@
+using Sessions.Abstractions.Indexing;
+
+namespace Sessions.Grains.Indexing;
+
+/// <summary>
+/// The in-memory index of one shard, pure (no Orleans calls, no I/O, no clock): entries by key, sorted positions per
+/// (status, provider) bucket and per facet value, counts by status and by facet value, and which keys changed since the
+/// shard last wrote. An entry older (by version) than the one held is ignored, so the order updates arrive in does not
+/// matter.
+/// </summary>
+internal sealed class ShardIndex<TItem>
+{
+    private readonly Dictionary<string, IndexEntry<TItem>> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Status, string Provider), SortedSet<IndexPosition>> _buckets = [];
+    private readonly Dictionary<string, int> _byStatus = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, int>> _byFacet = new(StringComparer.Ordinal);
+
+    /// <summary>Positions per facet value, so a facet filter walks its own candidates rather than whole buckets.</summary>
+    private readonly Dictionary<(string Facet, string Value), SortedSet<IndexPosition>> _byFacetValue = new(FacetValueComparer.Instance);
+
+    /// <summary>Keys filed or refiled since the last save.</summary>
+    private readonly HashSet<string> _upserted = new(StringComparer.Ordinal);
+
+    /// <summary>Keys removed since the last save.</summary>
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+
+    /// <summary>Whether anything was filed or removed since the last <see cref="ChangesSaved"/>.</summary>
+    public bool HasChanges => _upserted.Count > 0 || _removed.Count > 0;
+
+    /// <summary>Files an entry read back from storage: it is saved already, so it is not a change.</summary>
+    public void Load(IndexEntry<TItem> entry) => Put(entry);
+
+    /// <summary>Files or refiles an entry unless the one held is as new or newer; true when it was filed.</summary>
+    public bool Upsert(IndexEntry<TItem> entry)
+    {
+        if (!Put(entry))
+        {
+            return false;
+        }
+
+        _upserted.Add(entry.Key);
+        _removed.Remove(entry.Key);
+        return true;
+    }
+
+    /// <summary>Forgets <paramref name="key"/> unless the entry held is newer than <paramref name="version"/>; true when it did.</summary>
+    public bool Remove(string key, long version)
+    {
+        if (!_entries.TryGetValue(key, out var held) || held.Version > version)
+        {
+            return false;
+        }
+
+        File(held, -1);
+        _entries.Remove(key);
+        _upserted.Remove(key);
+        _removed.Add(key);
+        return true;
+    }
+
+    /// <summary>What changed since the last <see cref="ChangesSaved"/>: the entries to store, and the keys to delete.</summary>
+    public (IReadOnlyList<IndexEntry<TItem>> Upserted, IReadOnlyList<string> Removed) Changes() =>
+        ([.. _upserted.Select(key => _entries[key])], [.. _removed]);
+
+    /// <summary>The changes are stored: nothing is pending until the next upsert or removal.</summary>
+    public void ChangesSaved()
+    {
+        _upserted.Clear();
+        _removed.Clear();
+    }
+
+    /// <summary>Up to <see cref="IndexQuery.Limit"/> entries matching the query, after its cursor, in list order.</summary>
+    public IReadOnlyList<IndexEntry<TItem>> List(IndexQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Facets is { Count: > 0 } facets)
+        {
+            return ListByFacets(query, facets);
+        }
+
+        var page = new List<IndexEntry<TItem>>();
+        foreach (var ((status, provider), positions) in _buckets)
+        {
+            if ((query.Status is not null && status != query.Status) || (query.Provider is not null && provider != query.Provider))
+            {
+                continue;
+            }
+
+            page.AddRange(After(positions, query.After).Take(query.Limit).Select(position => _entries[position.Key]));
+        }
+
+        page.Sort((a, b) => a.Position.CompareTo(b.Position));
+        return page.Count > query.Limit ? page[..query.Limit] : page;
+    }
+
+    /// <summary>The total, and the counts by status and by each facet's values (values with no entries left out).</summary>
+    public IndexCounts Counts() =>
+        new(
+            _entries.Count,
+            new Dictionary<string, int>(_byStatus, StringComparer.Ordinal),
+            _byFacet.ToDictionary(f => f.Key, f => (IReadOnlyDictionary<string, int>)new Dictionary<string, int>(f.Value, StringComparer.Ordinal), StringComparer.Ordinal));
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> keys of entries finished before <paramref name="finishedBefore"/>, in ordinal key
+    /// order after <paramref name="afterKey"/> (from the first when null): what retention is due to expire.
+    /// </summary>
+    public IReadOnlyList<string> Finished(DateTimeOffset finishedBefore, string? afterKey, int limit) =>
+    [
+        .. _entries
+            .Where(e => e.Value.FinishedAt < finishedBefore && (afterKey is null || string.CompareOrdinal(e.Key, afterKey) > 0))
+            .Select(e => e.Key)
+            .Order(StringComparer.Ordinal)
+            .Take(limit),
+    ];
+
+    private static IEnumerable<IndexPosition> After(SortedSet<IndexPosition> positions, IndexPosition? after)
+    {
+        if (after is not { } cursor)
+        {
+            return positions;
+        }
+
+        return positions.Count == 0 || cursor >= positions.Max
+            ? []
+            : positions.GetViewBetween(cursor, positions.Max).Where(p => p != cursor);
+    }
+
+    private static bool Matches(IndexEntry<TItem> entry, IndexQuery query, IReadOnlyDictionary<string, string> facets) =>
+        (query.Status is null || entry.Status == query.Status)
+        && (query.Provider is null || entry.Provider == query.Provider)
+        && facets.All(f => entry.Facets.TryGetValue(f.Key, out var value) && string.Equals(value, f.Value, StringComparison.OrdinalIgnoreCase));
+
+    private static void Place<TKey>(Dictionary<TKey, SortedSet<IndexPosition>> sets, TKey key, IndexPosition position, int delta)
+        where TKey : notnull
+    {
+        if (delta > 0)
+        {
+            if (!sets.TryGetValue(key, out var set))
+            {
+                set = sets[key] = [];
+            }
+
+            set.Add(position);
+        }
+        else if (sets.TryGetValue(key, out var set) && set.Remove(position) && set.Count == 0)
+        {
+            sets.Remove(key);
+        }
+    }
+
+    private static void Add(Dictionary<string, int> counts, string key, int delta)
+    {
+        var count = counts.GetValueOrDefault(key) + delta;
+        if (count == 0)
+        {
+            counts.Remove(key);
+        }
+        else
+        {
+            counts[key] = count;
+        }
+    }
+
+    /// <summary>Files <paramref name="entry"/> in place of the entry held under its key, unless that one is as new or newer.</summary>
+    private bool Put(IndexEntry<TItem> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (_entries.TryGetValue(entry.Key, out var held))
+        {
+            if (held.Version >= entry.Version)
+            {
+                return false;
+            }
+
+            File(held, -1);
+        }
+
+        _entries[entry.Key] = entry;
+        File(entry, +1);
+        return true;
+    }
+
+    /// <summary>
+    /// Walks the positions of the rarest facet value asked for, in list order, and checks the rest of the filter on each:
+    /// the fleet's few down servers are found without passing the many healthy ones.
+    /// </summary>
+    private List<IndexEntry<TItem>> ListByFacets(IndexQuery query, IReadOnlyDictionary<string, string> facets)
+    {
+        SortedSet<IndexPosition>? candidates = null;
+        foreach (var (facet, value) in facets)
+        {
+            if (!_byFacetValue.TryGetValue((facet, value), out var positions))
+            {
+                return [];
+            }
+
+            if (candidates is null || positions.Count < candidates.Count)
+            {
+                candidates = positions;
+            }
+        }
+
+        return
+        [
+            .. After(candidates!, query.After)
+                .Select(position => _entries[position.Key])
+                .Where(entry => Matches(entry, query, facets))
+                .Take(query.Limit),
+        ];
+    }
+
+    /// <summary>Adds an entry to (<paramref name="delta"/> +1) or takes it out of (-1) its bucket, positions and counts.</summary>
+    private void File(IndexEntry<TItem> entry, int delta)
+    {
+        var position = entry.Position;
+        Place(_buckets, (entry.Status, entry.Provider), position, delta);
+        Add(_byStatus, entry.Status, delta);
+        foreach (var (facet, value) in entry.Facets)
+        {
+            if (!_byFacet.TryGetValue(facet, out var values))
+            {
+                values = _byFacet[facet] = new(StringComparer.Ordinal);
+            }
+
+            Add(values, value, delta);
+            if (values.Count == 0)
+            {
+                _byFacet.Remove(facet);
+            }
+
+            Place(_byFacetValue, (facet, value), position, delta);
+        }
+    }
+
+    /// <summary>Facet names exactly, values without case: list filters match facet values without case.</summary>
+    private sealed class FacetValueComparer : IEqualityComparer<(string Facet, string Value)>
+    {
+        public static readonly FacetValueComparer Instance = new();
+
+        public bool Equals((string Facet, string Value) x, (string Facet, string Value) y) =>
+            string.Equals(x.Facet, y.Facet, StringComparison.Ordinal) && string.Equals(x.Value, y.Value, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode((string Facet, string Value) obj) =>
+            HashCode.Combine(StringComparer.Ordinal.GetHashCode(obj.Facet), StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Value));
+    }
+}
