@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Sessions.Simulator.Traffic;
-using Sessions.Webhooks;
 using Sessions.Canonical;
+using Sessions.Simulator.Traffic;
+using Sessions.Testing;
+using Sessions.Testing.Webhooks;
+using Sessions.Webhooks;
 
 namespace Sessions.Simulator.Tests;
 

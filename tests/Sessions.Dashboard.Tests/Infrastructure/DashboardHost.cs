@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Dashboard.Tests.Infrastructure;
 

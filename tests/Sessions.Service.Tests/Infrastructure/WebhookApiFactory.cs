@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.Data.Sqlite;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Service.Tests.Infrastructure;
 

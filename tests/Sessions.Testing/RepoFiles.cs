@@ -1,7 +1,7 @@
-namespace Sessions.Simulator.Tests;
+namespace Sessions.Testing;
 
 /// <summary>Files of this repository, found from the test's output folder upwards.</summary>
-internal static class RepoFiles
+public static class RepoFiles
 {
     private static readonly Lazy<string> Root = new(() =>
     {

@@ -1,9 +1,10 @@
+using Sessions.Simulator;
 using Sessions.Webhooks;
 
-namespace Sessions.Simulator.Tests;
+namespace Sessions.Testing.Webhooks;
 
 /// <summary>The webhook sources a service needs to accept the simulator's default traffic, built from its defaults.</summary>
-internal static class SimulatedSources
+public static class SimulatedSources
 {
     public static readonly ProviderSecrets Secrets = new();
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
-namespace Sessions.Dashboard.Tests.Infrastructure;
+namespace Sessions.Testing.Webhooks;
 
 /// <summary>Canonical events for the <c>standard</c> source, signed per Standard Webhooks with the test secret.</summary>
 public static class StandardWebhooks

@@ -1,9 +1,9 @@
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing;
 
 /// <summary>Paths of the checkout the tests run from.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     /// <summary>The built service assembly, from the same configuration as these tests.</summary>
     public static string ServiceAssembly
