@@ -31,15 +31,7 @@ public static class SimulatedSources
         var settings = new Dictionary<string, string?>();
         foreach (var source in Providers.All.Select(For))
         {
-            var prefix = $"Webhooks:Sources:{source.Name}:";
-            settings[prefix + "Kind"] = source.Kind;
-            settings[prefix + "Secret"] = source.Secret;
-            settings[prefix + "Token"] = source.Token;
-            settings[prefix + "PublicKeyPem"] = source.PublicKeyPem;
-            foreach (var (application, secret) in source.ApplicationSecrets)
-            {
-                settings[$"{prefix}ApplicationSecrets:{application}"] = secret;
-            }
+            SourceSettings.Add(settings, source.Name, source);
         }
 
         return settings;
