@@ -63,7 +63,7 @@ public sealed class AdapterAgreementTests
     public void TheDevelopmentServiceIsConfiguredWithTheSimulatorsDefaults()
     {
         using var config = JsonDocument.Parse(
-            RepoFiles.ReadText("src/Sessions.Service/appsettings.Development.json"),
+            RepoPaths.ReadText("src/Sessions.Service/appsettings.Development.json"),
             new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         var sources = config.RootElement.GetProperty("Webhooks").GetProperty("Sources");
         var secrets = SimulatedSources.Secrets;

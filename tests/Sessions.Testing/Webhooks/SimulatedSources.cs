@@ -9,7 +9,7 @@ public static class SimulatedSources
     public static readonly ProviderSecrets Secrets = new();
 
     /// <summary>The public half of the committed test-only Dyte key, as the service is configured with it.</summary>
-    public static readonly string DytePublicKeyPem = RepoFiles.ReadText("src/Sessions.Simulator/keys/dyte-sim-public.pem");
+    public static readonly string DytePublicKeyPem = RepoPaths.ReadText("src/Sessions.Simulator/keys/dyte-sim-public.pem");
 
     public static WebhookSource For(string provider) => provider switch
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Sessions.Webhooks;
 
@@ -26,4 +27,7 @@ public static class StandardWebhooks
         };
         return TestSources.Request(body, headers, receivedAt: DateTimeOffset.UtcNow);
     }
+
+    /// <summary>The event's body as text, to say in a failure which event it was.</summary>
+    public static string Text(WebhookRequest request) => Encoding.UTF8.GetString(request.Body.Span);
 }
