@@ -8,8 +8,6 @@ public static class SourceSettings
     /// <summary>Adds <paramref name="source"/>'s kind and secrets to <paramref name="settings"/> as the source <paramref name="name"/>.</summary>
     public static void Add(IDictionary<string, string?> settings, string name, WebhookSource source)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(source);
         var prefix = $"Webhooks:Sources:{name}:";
         settings[prefix + "Kind"] = source.Kind;
         settings[prefix + "Secret"] = source.Secret;
