@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
+using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Benchmarks;
 

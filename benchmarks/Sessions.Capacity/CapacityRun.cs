@@ -11,7 +11,8 @@ using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
 using Sessions.Service.Endpoints;
 using Sessions.Service.Hosting;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Postgres;
 
 namespace Sessions.Capacity;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
 using Sessions.Dashboard.Tests.Infrastructure;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Webhooks;
 using static Microsoft.Playwright.Assertions;
 
 namespace Sessions.Dashboard.Tests;

@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Sessions.Service.Tests.Infrastructure;
 using Sessions.Simulator;
 using Sessions.Simulator.Sending;
-using Sessions.Simulator.Tests;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Postgres;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Sessions.Service.Tests.Infrastructure;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 

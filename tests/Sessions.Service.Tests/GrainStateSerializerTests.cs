@@ -3,10 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Storage;
+using Sessions.Canonical;
 using Sessions.Grains.Servers;
 using Sessions.Service.Hosting;
-using Sessions.Service.Tests.Infrastructure;
-using Sessions.Canonical;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
 using ServerRecord = Sessions.Grains.Entities.EntityRecord<Sessions.Grains.Servers.ServerState>;
 
 namespace Sessions.Service.Tests;

@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Sessions.Service.Tests.Infrastructure;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 
@@ -37,7 +39,7 @@ public sealed class IndexRepairTests
             await service.WaitReadyAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
             await Task.WhenAll(Enumerable.Range(0, Sessions).Select(async i =>
             {
-                using var message = WebhookMessage.For("standard", StandardEvents.Request("session.started", at, new { provider, id = $"s{i}" }));
+                using var message = WebhookMessage.For("standard", StandardWebhooks.Event("session.started", at, new { provider, id = $"s{i}" }));
                 using var answer = await service.Http.SendAsync(message, TestContext.Current.CancellationToken);
                 Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
             }));

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Postgres;
 
 namespace Sessions.Service.Tests;
 

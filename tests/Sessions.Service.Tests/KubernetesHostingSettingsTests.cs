@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting.Kubernetes;
 using Sessions.Service.Hosting;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
 
 namespace Sessions.Service.Tests;
 

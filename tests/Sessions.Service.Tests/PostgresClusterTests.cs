@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Sessions.Service.Tests.Infrastructure;
 using Sessions.Service.Webhooks;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Postgres;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Sessions.Service.Tests.Infrastructure;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 
@@ -23,7 +23,7 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
         var id = $"live-{Guid.NewGuid():N}";
 
-        await PostAsync(StandardEvents.Request("session.started", T0, new { provider = "acme", id, title = "Stand-up" }));
+        await PostAsync(StandardWebhooks.Event("session.started", T0, new { provider = "acme", id, title = "Stand-up" }));
         var posted = Stopwatch.StartNew();
         using var oneSecond = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         oneSecond.CancelAfter(TimeSpan.FromSeconds(1));
@@ -42,7 +42,7 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
         var ids = Enumerable.Range(0, 23).Select(i => $"s-{i:00}").ToList();
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
-            await PostAsync(StandardEvents.Request("session.started", T0.AddMinutes(i % 5), new { provider, id }));
+            await PostAsync(StandardWebhooks.Event("session.started", T0.AddMinutes(i % 5), new { provider, id }));
         }
 
         var seen = await EventuallyAsync(async () =>
@@ -81,10 +81,10 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
             var at = T0.AddSeconds(random.Next(0, 3600));
             requests.Add(random.Next(3) switch
             {
-                0 => StandardEvents.Request(random.Next(2) == 0 ? "session.started" : "session.ended", at, new { provider, id = $"s-{random.Next(200)}" }),
-                1 => StandardEvents.Request($"server.{ServerVerbs[random.Next(4)]}", at,
+                0 => StandardWebhooks.Event(random.Next(2) == 0 ? "session.started" : "session.ended", at, new { provider, id = $"s-{random.Next(200)}" }),
+                1 => StandardWebhooks.Event($"server.{ServerVerbs[random.Next(4)]}", at,
                     new { provider, id = $"srv-{random.Next(100)}", role = random.Next(2) == 0 ? "gateway" : "mediaserver", region = random.Next(2) == 0 ? "eu" : "us" }),
-                _ => StandardEvents.Request("recording.status", at,
+                _ => StandardWebhooks.Event("recording.status", at,
                     new { provider, id = $"r-{random.Next(150)}", status = RecordingWords[random.Next(5)] }),
             });
         }
@@ -252,7 +252,7 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
     {
         using var response = await api.PostAsync("standard", request);
         Assert.True(response.IsSuccessStatusCode,
-            $"{(int)response.StatusCode} for {StandardEvents.Text(request)}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+            $"{(int)response.StatusCode} for {StandardWebhooks.Text(request)}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)

@@ -2,7 +2,8 @@ using System.Data.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Postgres;
 
 namespace Sessions.Service.Tests;
 

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Abstractions.Entities;
-using Sessions.Service.Tests.Infrastructure;
 using Sessions.Canonical;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
 
 namespace Sessions.Service.Tests;
 

@@ -1,4 +1,5 @@
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
 
 namespace Sessions.Service.Tests;
 

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Sessions.Service.Tests.Infrastructure;
 using Sessions.Service.Webhooks;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Sessions.Service.Tests.Infrastructure;
 using Sessions.Service.Webhooks;
+using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Service.Tests;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Sessions.Service.Tests.Infrastructure;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 

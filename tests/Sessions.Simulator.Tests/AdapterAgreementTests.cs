@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Sessions.Simulator.Traffic;
-using Sessions.Webhooks;
 using Sessions.Canonical;
+using Sessions.Simulator.Traffic;
+using Sessions.Testing;
+using Sessions.Testing.Webhooks;
+using Sessions.Webhooks;
 
 namespace Sessions.Simulator.Tests;
 
@@ -61,7 +63,7 @@ public sealed class AdapterAgreementTests
     public void TheDevelopmentServiceIsConfiguredWithTheSimulatorsDefaults()
     {
         using var config = JsonDocument.Parse(
-            RepoFiles.ReadText("src/Sessions.Service/appsettings.Development.json"),
+            RepoPaths.ReadText("src/Sessions.Service/appsettings.Development.json"),
             new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         var sources = config.RootElement.GetProperty("Webhooks").GetProperty("Sources");
         var secrets = SimulatedSources.Secrets;

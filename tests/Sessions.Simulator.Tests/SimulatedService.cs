@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Simulator.Tests;
 

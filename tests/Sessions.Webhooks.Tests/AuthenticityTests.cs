@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Webhooks.Tests;
 

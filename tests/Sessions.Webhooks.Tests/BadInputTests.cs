@@ -1,6 +1,6 @@
 using System.Text;
 using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Webhooks.Tests;
 

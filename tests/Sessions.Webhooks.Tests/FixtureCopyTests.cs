@@ -1,4 +1,4 @@
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
 namespace Sessions.Webhooks.Tests;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 using static Sessions.Webhooks.Tests.FixtureExpectations;
 
 namespace Sessions.Webhooks.Tests;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 using static Sessions.Webhooks.Tests.FixtureExpectations;
 
 namespace Sessions.Webhooks.Tests;

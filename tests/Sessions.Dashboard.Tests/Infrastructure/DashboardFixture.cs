@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
 
 namespace Sessions.Dashboard.Tests.Infrastructure;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Dashboard.Tests.Infrastructure;
 
@@ -47,7 +47,7 @@ public sealed class DashboardHost : IAsyncDisposable
         };
         foreach (var kind in TestSources.Kinds)
         {
-            AddSource(settings, kind, TestSources.For(kind));
+            SourceSettings.Add(settings, kind, TestSources.For(kind));
         }
 
         // UseKestrel on the factory itself: on a WithWebHostBuilder copy the port is ignored (feasibility P8).
@@ -99,19 +99,6 @@ public sealed class DashboardHost : IAsyncDisposable
             // ApplicationStopping) for the whole shutdown timeout, and the silo's stop then gets a cancelled token:
             // the service stopped, but not gracefully, as after a crash. Release what the cut-short stop left.
             _factory.Dispose();
-        }
-    }
-
-    private static void AddSource(Dictionary<string, string?> settings, string name, WebhookSource source)
-    {
-        var prefix = $"Webhooks:Sources:{name}:";
-        settings[prefix + "Kind"] = source.Kind;
-        settings[prefix + "Secret"] = source.Secret;
-        settings[prefix + "Token"] = source.Token;
-        settings[prefix + "PublicKeyPem"] = source.PublicKeyPem;
-        foreach (var (application, secret) in source.ApplicationSecrets)
-        {
-            settings[$"{prefix}ApplicationSecrets:{application}"] = secret;
         }
     }
 }

@@ -4,15 +4,15 @@ using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
+using Sessions.Canonical;
 using Sessions.Grains.Clients;
 using Sessions.Grains.Entities;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Recordings;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Sessions;
+using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
-using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
 using ServerMachineState = Sessions.Grains.Servers.ServerState;
 
 namespace Sessions.Grains.Tests.StateMachines;

@@ -1,10 +1,10 @@
 using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Servers;
+using Sessions.Canonical;
 using Sessions.Grains.Clients;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Sessions;
-using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
 
 namespace Sessions.Grains.Tests.StateMachines;

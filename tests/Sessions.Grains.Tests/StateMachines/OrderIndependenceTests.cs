@@ -1,7 +1,7 @@
 using CsCheck;
-using Sessions.Grains.Sessions;
 using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Grains.Sessions;
+using Sessions.Testing.Webhooks;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
 
 namespace Sessions.Grains.Tests.StateMachines;

@@ -10,14 +10,14 @@ using Sessions.Abstractions.Livestreams;
 using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
+using Sessions.Canonical;
 using Sessions.Grains.Clients;
 using Sessions.Grains.Entities;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Recordings;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Sessions;
-using Sessions.Canonical;
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 using static Sessions.Grains.Tests.StateMachines.Canonical;
 using ServerMachineState = Sessions.Grains.Servers.ServerState;
 

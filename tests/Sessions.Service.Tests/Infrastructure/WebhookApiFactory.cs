@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using Microsoft.Data.Sqlite;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
 namespace Sessions.Service.Tests.Infrastructure;
 
@@ -26,20 +28,20 @@ public sealed class WebhookApiFactory : IAsyncLifetime
         };
         foreach (var kind in TestSources.Kinds)
         {
-            Add(settings, kind, TestSources.For(kind));
+            SourceSettings.Add(settings, kind, TestSources.For(kind));
         }
 
-        Add(settings, "wrong-liveswitch", new WebhookSource
+        SourceSettings.Add(settings, "wrong-liveswitch", new WebhookSource
         {
             Kind = "liveswitch",
             Token = "not-the-token",
             ApplicationSecrets = new() { [TestSources.LiveSwitchApplication] = "not-the-secret" },
         });
-        Add(settings, "wrong-fastpix", new WebhookSource { Kind = "fastpix", Secret = Convert.ToBase64String("not-the-secret"u8) });
-        Add(settings, "wrong-eyeson", new WebhookSource { Kind = "eyeson", Secret = "not-the-api-key" });
-        Add(settings, "wrong-dyte", new WebhookSource { Kind = "dyte", PublicKeyPem = TestSources.TestRsa.ExportSubjectPublicKeyInfoPem() });
-        Add(settings, "wrong-eyeson-streamrec", new WebhookSource { Kind = "eyeson-streamrec", Token = "not-the-token" });
-        Add(settings, "wrong-standard", new WebhookSource { Kind = "standard", Secret = "whsec_" + Convert.ToBase64String("not-the-standard-secret-000"u8) });
+        SourceSettings.Add(settings, "wrong-fastpix", new WebhookSource { Kind = "fastpix", Secret = Convert.ToBase64String("not-the-secret"u8) });
+        SourceSettings.Add(settings, "wrong-eyeson", new WebhookSource { Kind = "eyeson", Secret = "not-the-api-key" });
+        SourceSettings.Add(settings, "wrong-dyte", new WebhookSource { Kind = "dyte", PublicKeyPem = TestSources.TestRsa.ExportSubjectPublicKeyInfoPem() });
+        SourceSettings.Add(settings, "wrong-eyeson-streamrec", new WebhookSource { Kind = "eyeson-streamrec", Token = "not-the-token" });
+        SourceSettings.Add(settings, "wrong-standard", new WebhookSource { Kind = "standard", Secret = "whsec_" + Convert.ToBase64String("not-the-standard-secret-000"u8) });
         Factory = new SessionsApiFactory(settings);
     }
 
@@ -91,19 +93,6 @@ public sealed class WebhookApiFactory : IAsyncLifetime
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT count(*) FROM {table}";
         return (long)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
-    }
-
-    private static void Add(Dictionary<string, string?> settings, string name, WebhookSource source)
-    {
-        var prefix = $"Webhooks:Sources:{name}:";
-        settings[prefix + "Kind"] = source.Kind;
-        settings[prefix + "Secret"] = source.Secret;
-        settings[prefix + "Token"] = source.Token;
-        settings[prefix + "PublicKeyPem"] = source.PublicKeyPem;
-        foreach (var (application, secret) in source.ApplicationSecrets)
-        {
-            settings[$"{prefix}ApplicationSecrets:{application}"] = secret;
-        }
     }
 }
 

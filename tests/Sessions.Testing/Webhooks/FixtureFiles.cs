@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Sessions.Webhooks.Tests.Support;
+namespace Sessions.Testing.Webhooks;
 
 /// <summary>One fixture file: its id (<c>provider/file</c>), its minified body and its row of <c>signatures.json</c>.</summary>
 public sealed record Fixture(string Id, string Folder, byte[] Body, IReadOnlyDictionary<string, string?> Values)

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing.Postgres;
 
 /// <summary>
 /// A PostgreSQL server started from the machine's own binaries: initdb and pg_ctl on a temp folder and a free loopback
 /// port, as the <c>postgres</c> user when this process runs as root (initdb refuses root); stopped and deleted on
-/// dispose. The service tests share one (PostgresServer); the capacity benchmark links this file.
+/// dispose. The service tests share one (PostgresServer); the capacity benchmark starts its own.
 /// </summary>
 public sealed class LocalPostgres : IAsyncDisposable
 {

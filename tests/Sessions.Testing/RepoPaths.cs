@@ -1,9 +1,9 @@
-using Sessions.Webhooks.Tests.Support;
+using Sessions.Testing.Webhooks;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing;
 
-/// <summary>Paths of the checkout the tests run from.</summary>
-internal static class RepoPaths
+/// <summary>Paths and files of the checkout the tests run from.</summary>
+public static class RepoPaths
 {
     /// <summary>The built service assembly, from the same configuration as these tests.</summary>
     public static string ServiceAssembly
@@ -15,4 +15,7 @@ internal static class RepoPaths
             return File.Exists(path) ? path : throw new FileNotFoundException("build the service first", path);
         }
     }
+
+    /// <summary>The text of a file of the checkout, by its path from the repository root.</summary>
+    public static string ReadText(string relativePath) => File.ReadAllText(Path.Combine(FixtureFiles.RepositoryRoot, relativePath));
 }

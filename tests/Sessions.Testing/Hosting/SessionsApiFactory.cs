@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing.Hosting;
 
 /// <summary>
 /// The whole service in-process (HTTP through TestServer, a real co-hosted silo) on its own silo and gateway ports,

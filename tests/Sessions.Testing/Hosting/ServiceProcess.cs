@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing.Hosting;
 
 /// <summary>The real service as a separate OS process, so a test can kill it the way a crash would.</summary>
-internal sealed class ServiceProcess : IAsyncDisposable
+public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();

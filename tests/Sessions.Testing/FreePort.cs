@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing;
 
 /// <summary>Loopback ports nobody listens on; every host in a test gets its own, since silo ports are shared silently otherwise.</summary>
-internal static class FreePort
+public static class FreePort
 {
     private static readonly HashSet<int> Handed = [];
 

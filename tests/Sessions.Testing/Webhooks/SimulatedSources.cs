@@ -1,14 +1,15 @@
+using Sessions.Simulator;
 using Sessions.Webhooks;
 
-namespace Sessions.Simulator.Tests;
+namespace Sessions.Testing.Webhooks;
 
 /// <summary>The webhook sources a service needs to accept the simulator's default traffic, built from its defaults.</summary>
-internal static class SimulatedSources
+public static class SimulatedSources
 {
     public static readonly ProviderSecrets Secrets = new();
 
     /// <summary>The public half of the committed test-only Dyte key, as the service is configured with it.</summary>
-    public static readonly string DytePublicKeyPem = RepoFiles.ReadText("src/Sessions.Simulator/keys/dyte-sim-public.pem");
+    public static readonly string DytePublicKeyPem = RepoPaths.ReadText("src/Sessions.Simulator/keys/dyte-sim-public.pem");
 
     public static WebhookSource For(string provider) => provider switch
     {
@@ -30,15 +31,7 @@ internal static class SimulatedSources
         var settings = new Dictionary<string, string?>();
         foreach (var source in Providers.All.Select(For))
         {
-            var prefix = $"Webhooks:Sources:{source.Name}:";
-            settings[prefix + "Kind"] = source.Kind;
-            settings[prefix + "Secret"] = source.Secret;
-            settings[prefix + "Token"] = source.Token;
-            settings[prefix + "PublicKeyPem"] = source.PublicKeyPem;
-            foreach (var (application, secret) in source.ApplicationSecrets)
-            {
-                settings[$"{prefix}ApplicationSecrets:{application}"] = secret;
-            }
+            SourceSettings.Add(settings, source.Name, source);
         }
 
         return settings;

@@ -1,7 +1,7 @@
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing;
 
 /// <summary>A folder under the system temp folder, removed on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix)
     {

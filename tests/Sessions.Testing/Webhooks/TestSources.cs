@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Sessions.Webhooks;
 
-namespace Sessions.Webhooks.Tests.Support;
+namespace Sessions.Testing.Webhooks;
 
 /// <summary>Sources configured with the fixtures' test-only secrets, and requests signed the way each vendor signs.</summary>
 public static class TestSources

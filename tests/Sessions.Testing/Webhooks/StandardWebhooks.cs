@@ -1,9 +1,9 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Sessions.Webhooks;
-using Sessions.Webhooks.Tests.Support;
 
-namespace Sessions.Dashboard.Tests.Infrastructure;
+namespace Sessions.Testing.Webhooks;
 
 /// <summary>Canonical events for the <c>standard</c> source, signed per Standard Webhooks with the test secret.</summary>
 public static class StandardWebhooks
@@ -27,4 +27,7 @@ public static class StandardWebhooks
         };
         return TestSources.Request(body, headers, receivedAt: DateTimeOffset.UtcNow);
     }
+
+    /// <summary>The event's body as text, to say in a failure which event it was.</summary>
+    public static string Text(WebhookRequest request) => Encoding.UTF8.GetString(request.Body.Span);
 }

@@ -1,9 +1,9 @@
 using Sessions.Webhooks;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing.Webhooks;
 
 /// <summary>Turns a webhook request (body, headers, token) into the HTTP POST a provider would send.</summary>
-internal static class WebhookMessage
+public static class WebhookMessage
 {
     public static HttpRequestMessage For(string source, WebhookRequest request, string contentType = "application/json")
     {

@@ -1,4 +1,4 @@
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing.Postgres;
 
 /// <summary>
 /// The test assembly's throwaway PostgreSQL server (<see cref="LocalPostgres"/>), shared by every test and stopped at
