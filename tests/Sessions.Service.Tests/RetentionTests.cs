@@ -3,7 +3,8 @@ using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Sessions;
 using Sessions.Canonical;
 using Sessions.Service.Queries;
-using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
 
 namespace Sessions.Service.Tests;
 
