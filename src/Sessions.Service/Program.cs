@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
 
@@ -17,8 +18,13 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (StartupException ex)
+catch (Exception ex) when (ex is StartupException or OptionsValidationException)
 {
-    await Console.Error.WriteLineAsync($"Sessions cannot start: {ex.Message}");
+    IEnumerable<string> problems = ex is OptionsValidationException invalid ? invalid.Failures : [ex.Message];
+    foreach (var problem in problems)
+    {
+        await Console.Error.WriteLineAsync($"Sessions cannot start: {problem}");
+    }
+
     return 2;
 }

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using System.Threading.Channels;
-using Sessions.Service.Hosting;
 using Sessions.Service.Webhooks;
 
 namespace Sessions.Service.Storage;
@@ -19,14 +18,14 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
 
     private static readonly string[] InsertColumns = ["source", "kind", "at", "headers", "body", "outcomes"];
 
-    private readonly ServiceSettings _settings;
+    private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
     private readonly Channel<PendingAppend> _pending = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public AdoNetRawWebhookLog(ServiceSettings settings, StorageWriteGate gate)
+    public AdoNetRawWebhookLog(DbDataSource dataSource, StorageWriteGate gate)
     {
-        _settings = settings;
+        _dataSource = dataSource;
         _gate = gate;
         _writer = Task.Run(WriteBatchesAsync);
     }
@@ -75,7 +74,7 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
 
     private async Task InsertAsync(List<PendingAppend> batch)
     {
-        await using var connection = await SchemaMigrator.OpenAsync(_settings.Mode, _settings.ConnectionString, CancellationToken.None);
+        await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -98,7 +97,7 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
 
     public async Task<IReadOnlyList<RawWebhook>> ReadAsync(string? source, long? beforeId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await SchemaMigrator.OpenAsync(_settings.Mode, _settings.ConnectionString, cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT Id, Source, Kind, ReceivedAtMs, Headers, Body, Outcomes FROM WebhookLog " +
@@ -128,7 +127,7 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
 
     private async Task<int> DeleteBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        await using var connection = await SchemaMigrator.OpenAsync(_settings.Mode, _settings.ConnectionString, cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM WebhookLog WHERE ReceivedAtMs < @cutoff";
         Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());

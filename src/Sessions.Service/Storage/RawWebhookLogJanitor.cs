@@ -6,7 +6,7 @@ namespace Sessions.Service.Storage;
 /// <summary>Prunes the raw log to its retention at start-up and then every hour.</summary>
 internal sealed partial class RawWebhookLogJanitor(
     IRawWebhookLog log,
-    IOptions<WebhookOptions> options,
+    IOptionsMonitor<WebhookOptions> options,
     TimeProvider time,
     ILogger<RawWebhookLogJanitor> logger) : BackgroundService
 {
@@ -15,12 +15,13 @@ internal sealed partial class RawWebhookLogJanitor(
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
         do
         {
+            var retention = options.CurrentValue.RawLogRetention;
             try
             {
-                var removed = await log.PruneAsync(time.GetUtcNow() - options.Value.RawLogRetention, stoppingToken);
+                var removed = await log.PruneAsync(time.GetUtcNow() - retention, stoppingToken);
                 if (removed > 0)
                 {
-                    LogPruned(logger, removed, options.Value.RawLogRetention);
+                    LogPruned(logger, removed, retention);
                 }
             }
             catch (Exception ex) when (SchemaMigrator.IsStorageFailure(ex))
