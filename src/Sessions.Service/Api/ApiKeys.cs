@@ -38,17 +38,10 @@ public sealed partial class ApiKeys
         _keys = [.. configured.Select(Encoding.UTF8.GetBytes)];
     }
 
-    /// <summary>Whether the request carries an accepted key as <c>Authorization: Bearer</c> or <c>X-Api-Key</c>.</summary>
-    public bool Accepts(HttpRequest request)
+    /// <summary>Whether <paramref name="presented"/> is one of the accepted keys, compared in constant time.</summary>
+    public bool Accepts(string presented)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var presented = request.Headers["X-Api-Key"].ToString();
-        var authorization = request.Headers.Authorization.ToString();
-        if (presented.Length == 0 && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            presented = authorization["Bearer ".Length..].Trim();
-        }
-
+        ArgumentNullException.ThrowIfNull(presented);
         if (presented.Length == 0)
         {
             return false;

@@ -1,14 +1,14 @@
 using System.Data.Common;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Scalar.AspNetCore;
 using Sessions.Canonical;
 using Sessions.Grains.Storage;
 using Sessions.Service.Api;
-using Sessions.Service.Endpoints;
 using Sessions.Service.Live;
 using Sessions.Service.Metrics;
 using Sessions.Service.Queries;
@@ -17,10 +17,10 @@ using Sessions.Service.Webhooks;
 
 namespace Sessions.Service.Hosting;
 
-/// <summary>Registration and routing of the whole service, so Program.cs stays a table of contents.</summary>
+/// <summary>Registration and middleware of the whole service, so Program.cs stays a routing table.</summary>
 public static class HostingExtensions
 {
-    /// <summary>Registers the options, Orleans (silo or client), storage, webhooks, the API and health checks.</summary>
+    /// <summary>Registers the options, Orleans (silo or client), storage, webhooks, the API key scheme, the API and health checks.</summary>
     /// <exception cref="OptionsValidationException">The hosting options are not valid; the message names each bad key.</exception>
     public static WebApplicationBuilder AddSessions(this WebApplicationBuilder builder)
     {
@@ -66,6 +66,10 @@ public static class HostingExtensions
         services.AddSingleton<PrometheusText>();
 
         services.AddSingleton<ApiKeys>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
 
         // Status words travel as camelCase strings ("registered", "applied"), as the HTTP contract promises.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(StatusWords.NamingPolicy)));
@@ -77,8 +81,8 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Maps every endpoint of the service.</summary>
-    public static WebApplication MapSessions(this WebApplication app)
+    /// <summary>The middleware: problem details for errors, the dashboard's static files, then the API key's authentication and authorization.</summary>
+    public static WebApplication UseSessions(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
@@ -87,18 +91,21 @@ public static class HostingExtensions
         // The dashboard: static files served by the service itself (no CDN, works offline).
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         // Created now, not on the first scrape, so /metrics counts from the first request; the key is printed at start.
         app.Services.GetRequiredService<PrometheusText>();
         app.Services.GetRequiredService<SessionsMetrics>();
         app.Services.GetRequiredService<ApiKeys>();
+        return app;
+    }
 
+    /// <summary>Maps <c>/health/live</c> (the process answers) and <c>/health/ready</c> (cluster and storage checks), as JSON.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
-        app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle("Sessions API"));
-        app.MapWebhookEndpoints();
-        app.MapApiEndpoints();
         return app;
     }
 
