@@ -21,11 +21,11 @@ internal sealed class AdoNetEntityChangeLog(DbDataSource dataSource, IOptions<Ho
         command.CommandText =
             "SELECT GrainIdExtensionString FROM OrleansGrainState " +
             "WHERE ServiceId = @service AND GrainTypeString = @type AND ModifiedOn >= @since AND PayloadBinary IS NOT NULL";
-        Add("service", options.Value.ServiceId);
-        Add("type", kind.ToString().ToLowerInvariant());
+        command.AddParameter("service", options.Value.ServiceId);
+        command.AddParameter("type", kind.ToString().ToLowerInvariant());
 
         // SQLite keeps ModifiedOn as ISO-8601 text in UTC with milliseconds, which sorts as time does.
-        Add("since", dataSource.IsPostgres()
+        command.AddParameter("since", dataSource.IsPostgres()
             ? from.UtcDateTime
             : from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         var keys = new List<string>();
@@ -36,13 +36,5 @@ internal sealed class AdoNetEntityChangeLog(DbDataSource dataSource, IOptions<Ho
         }
 
         return keys;
-
-        void Add(string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
     }
 }

@@ -82,7 +82,7 @@ internal sealed class AdoNetIndexStore(DbDataSource dataSource, IOptions<Hosting
 
         await using (var command = Command(connection, transaction, shard, Saved))
         {
-            Add(command, "saved", savedAt.ToUnixTimeMilliseconds());
+            command.AddParameter("saved", savedAt.ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -123,7 +123,7 @@ internal sealed class AdoNetIndexStore(DbDataSource dataSource, IOptions<Hosting
     {
         await using (var command = Command(connection, transaction, shard, Upsert))
         {
-            var (key, payload) = (Add(command, "key", ""), Add(command, "payload", Array.Empty<byte>()));
+            var (key, payload) = (command.AddParameter("key", ""), command.AddParameter("payload", Array.Empty<byte>()));
             foreach (var upsert in upserts)
             {
                 (key.Value, payload.Value) = (upsert.Key, upsert.Value);
@@ -133,7 +133,7 @@ internal sealed class AdoNetIndexStore(DbDataSource dataSource, IOptions<Hosting
 
         await using (var command = Command(connection, transaction, shard, Remove))
         {
-            var key = Add(command, "key", "");
+            var key = command.AddParameter("key", "");
             foreach (var removal in removals)
             {
                 key.Value = removal;
@@ -147,17 +147,8 @@ internal sealed class AdoNetIndexStore(DbDataSource dataSource, IOptions<Hosting
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        Add(command, "service", options.Value.ServiceId);
-        Add(command, "shard", shard);
+        command.AddParameter("service", options.Value.ServiceId);
+        command.AddParameter("shard", shard);
         return command;
-    }
-
-    private static DbParameter Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }

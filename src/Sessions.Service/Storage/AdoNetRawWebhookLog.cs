@@ -80,7 +80,7 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
         command.Transaction = transaction;
         command.CommandText =
             "INSERT INTO WebhookLog (Source, Kind, ReceivedAtMs, Headers, Body, Outcomes) VALUES (@source, @kind, @at, @headers, @body, @outcomes)";
-        var parameters = InsertColumns.Select(name => Add(command, name, DBNull.Value)).ToArray();
+        var parameters = InsertColumns.Select(name => command.AddParameter(name, DBNull.Value)).ToArray();
         foreach (var entry in batch.Select(p => p.Entry))
         {
             parameters[0].Value = entry.Source;
@@ -102,9 +102,9 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
         command.CommandText =
             "SELECT Id, Source, Kind, ReceivedAtMs, Headers, Body, Outcomes FROM WebhookLog " +
             "WHERE (@source IS NULL OR Source = @source) AND Id < @before ORDER BY Id DESC LIMIT @limit";
-        Add(command, "source", (object?)source ?? DBNull.Value);
-        Add(command, "before", beforeId ?? long.MaxValue);
-        Add(command, "limit", limit);
+        command.AddParameter("source", (object?)source ?? DBNull.Value);
+        command.AddParameter("before", beforeId ?? long.MaxValue);
+        command.AddParameter("limit", limit);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var entries = new List<RawWebhook>();
         while (await reader.ReadAsync(cancellationToken))
@@ -130,17 +130,8 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM WebhookLog WHERE ReceivedAtMs < @cutoff";
-        Add(command, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        command.AddParameter("cutoff", cutoff.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static DbParameter Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 
     /// <summary>An append waiting for its batch's commit.</summary>

@@ -82,9 +82,9 @@ public sealed partial class SchemaMigrator(DbDataSource dataSource, ILogger<Sche
             {
                 record.Transaction = transaction;
                 record.CommandText = $"INSERT INTO {HistoryTable} (Script, Sha256, AppliedAt) VALUES (@script, @sha, @at)";
-                AddParameter(record, "script", name);
-                AddParameter(record, "sha", digest);
-                AddParameter(record, "at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                record.AddParameter("script", name);
+                record.AddParameter("sha", digest);
+                record.AddParameter("at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -144,14 +144,6 @@ public sealed partial class SchemaMigrator(DbDataSource dataSource, ILogger<Sche
         command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     private static string Read(Assembly assembly, string resource)
