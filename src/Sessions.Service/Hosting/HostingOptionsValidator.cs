@@ -54,7 +54,7 @@ public sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
 
     private static void CheckConnectionString(StorageMode mode, string? connectionString, List<string> failures)
     {
-        if (mode is StorageMode.Memory || string.IsNullOrWhiteSpace(connectionString))
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
             if (mode is StorageMode.Postgres)
             {
@@ -63,6 +63,11 @@ public sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
                     "Storage__ConnectionString='Host=db;Database=sessions;Username=sessions;Password=…'.");
             }
 
+            return;
+        }
+
+        if (mode is StorageMode.Memory)
+        {
             return;
         }
 
