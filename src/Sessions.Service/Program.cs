@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using Sessions.Service.Endpoints;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
 
@@ -17,8 +20,43 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (StartupException ex)
+catch (Exception ex) when (ex is StartupException or OptionsValidationException)
 {
-    await Console.Error.WriteLineAsync($"Sessions cannot start: {ex.Message}");
+    IEnumerable<string> problems = ex is OptionsValidationException invalid ? invalid.Failures : [ex.Message];
+    foreach (var problem in problems)
+    {
+        await Console.Error.WriteLineAsync($"Sessions cannot start: {problem}");
+    }
+
     return 2;
+}
+
+namespace Sessions.Service.Endpoints
+{
+    /// <summary>The routing table, kept beside the entry point; the capacity benchmark hosts the service in-process with it too.</summary>
+    public static class SessionsRoutes
+    {
+        /// <summary>The middleware, then every endpoint: health, API description, webhooks and metrics open; <c>/api</c> behind the API key.</summary>
+        public static WebApplication MapSessions(this WebApplication app)
+        {
+            ArgumentNullException.ThrowIfNull(app);
+            app.UseSessions();
+            app.MapHealthEndpoints();                                      // /health/live, /health/ready
+            app.MapOpenApi();                                              // /openapi/v1.json
+            app.MapScalarApiReference(o => o.WithTitle("Sessions API"));   // /scalar
+            app.MapWebhookEndpoints();                                     // POST /webhooks/{source}
+            app.MapMetricsEndpoints();                                     // /metrics
+
+            var api = app.MapGroup("/api").RequireAuthorization();
+            api.MapOverviewEndpoints();                                    // /api/overview
+            api.MapServerEndpoints();                                      // /api/servers, /api/fleet, /api/fleet/history
+            api.MapSessionEndpoints();                                     // /api/sessions
+            api.MapRecordingEndpoints();                                   // /api/recordings
+            api.MapLivestreamEndpoints();                                  // /api/livestreams
+            api.MapClientEndpoints();                                      // /api/clients, /api/applications
+            api.MapStreamEndpoints();                                      // /api/stream
+            api.MapWebhookLogEndpoints();                                  // /api/webhooks/log
+            return app;
+        }
+    }
 }

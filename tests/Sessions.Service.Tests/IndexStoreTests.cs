@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
@@ -30,8 +32,11 @@ public sealed class IndexStoreTests(PostgresServer postgres)
     private static async Task AssertKeepsWhatEachWriteChangedAsync(string mode, string connectionString)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var store = await StoreAsync(mode, connectionString, "service-a");
-        var neighbour = await StoreAsync(mode, connectionString, "service-b");
+        var (settings, neighbourSettings) = (Settings(mode, connectionString, "service-a"), Settings(mode, connectionString, "service-b"));
+        await using var dataSource = StorageDataSource.Create(settings.Storage.StorageMode, settings.Storage.EffectiveConnectionString);
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
+        var store = Store(dataSource, settings);
+        var neighbour = Store(dataSource, neighbourSettings);
 
         Assert.Equal((0, null), Describe(await store.ReadAsync("session/3", cancellationToken)));
 
@@ -47,17 +52,16 @@ public sealed class IndexStoreTests(PostgresServer postgres)
         Assert.Equal(["other service"], (await neighbour.ReadAsync("session/3", cancellationToken)).Entries.Select(Encoding.UTF8.GetString));
     }
 
-    private static async Task<AdoNetIndexStore> StoreAsync(string mode, string connectionString, string serviceId)
-    {
-        var settings = ServiceSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    private static HostingOptions Settings(string mode, string connectionString, string serviceId) =>
+        HostingOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Mode"] = mode,
             ["Storage:ConnectionString"] = connectionString,
             ["Orleans:ServiceId"] = serviceId,
         }).Build());
-        await new SchemaMigrator(settings.Mode, settings.ConnectionString, NullLogger<SchemaMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
-        return new AdoNetIndexStore(settings, new StorageWriteGate(settings));
-    }
+
+    private static AdoNetIndexStore Store(DbDataSource dataSource, HostingOptions settings) =>
+        new(dataSource, Options.Create(settings), new StorageWriteGate(Options.Create(settings)));
 
     private static KeyValuePair<string, byte[]> Entry(string key, string payload) => KeyValuePair.Create(key, Encoding.UTF8.GetBytes(payload));
 

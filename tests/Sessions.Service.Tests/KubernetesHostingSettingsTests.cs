@@ -64,13 +64,13 @@ public sealed class KubernetesHostingSettingsTests
     [Fact]
     public void UnderKubernetesHostingTheClusterIdentityIsThePodsEnvironment()
     {
-        var settings = ServiceSettings.Read(Configuration(new()
+        var settings = HostingOptions.Read(Configuration(new()
         {
             [KubernetesHostingOptions.ServiceIdEnvironmentVariable] = "sessions-prod",
             [KubernetesHostingOptions.ClusterIdEnvironmentVariable] = "blue",
         }));
 
-        Assert.Equal(SiloHosting.Kubernetes, settings.Hosting);
+        Assert.Equal(SiloHosting.Kubernetes, settings.Orleans.SiloHosting);
         Assert.Equal("sessions-prod", settings.ServiceId);
         Assert.Equal("blue", settings.ClusterId);
     }
@@ -84,7 +84,7 @@ public sealed class KubernetesHostingSettingsTests
             [KubernetesHostingOptions.ServiceIdEnvironmentVariable] = "sessions-prod",
         });
 
-        var error = Assert.Throws<StartupException>(() => ServiceSettings.Read(configuration));
+        var error = Assert.Throws<OptionsValidationException>(() => HostingOptions.Read(configuration));
 
         Assert.StartsWith("Orleans:ServiceId is 'sessions' but ORLEANS_SERVICE_ID is 'sessions-prod'", error.Message, StringComparison.Ordinal);
     }
@@ -92,8 +92,8 @@ public sealed class KubernetesHostingSettingsTests
     [Fact]
     public void KubernetesHostingOnAFrontendOrWithAnAdvertisedHostIsRefused()
     {
-        var frontend = Assert.Throws<StartupException>(() => ServiceSettings.Read(Configuration(new() { ["Role"] = "frontend" })));
-        var advertised = Assert.Throws<StartupException>(() => ServiceSettings.Read(Configuration(new() { ["Orleans:AdvertisedHost"] = "silo1" })));
+        var frontend = Assert.Throws<OptionsValidationException>(() => HostingOptions.Read(Configuration(new() { ["Role"] = "frontend" })));
+        var advertised = Assert.Throws<OptionsValidationException>(() => HostingOptions.Read(Configuration(new() { ["Orleans:AdvertisedHost"] = "silo1" })));
 
         Assert.Contains("Role 'frontend' is an Orleans client", frontend.Message, StringComparison.Ordinal);
         Assert.StartsWith("Orleans:AdvertisedHost is 'silo1', but Orleans:Hosting 'kubernetes' advertises the pod's IP (POD_IP)", advertised.Message, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class KubernetesHostingSettingsTests
             [KubernetesHostingOptions.PodIPEnvironmentVariable] = "10.244.1.17",
             [KubernetesHostingOptions.ServiceIdEnvironmentVariable] = "sessions-prod",
         });
-        OrleansHosting.AddSilo(builder, ServiceSettings.Read(builder.Configuration));
+        OrleansHosting.AddSilo(builder, HostingOptions.Read(builder.Configuration));
         using var services = builder.Services.BuildServiceProvider();
 
         var endpoints = services.GetRequiredService<IOptions<EndpointOptions>>().Value;
@@ -128,7 +128,7 @@ public sealed class KubernetesHostingSettingsTests
     {
         var configuration = Configuration(new() { [KubernetesHostingOptions.PodIPEnvironmentVariable] = "pod-a" });
 
-        var error = Assert.Throws<StartupException>(() => ServiceSettings.Read(configuration));
+        var error = Assert.Throws<OptionsValidationException>(() => HostingOptions.Read(configuration));
 
         Assert.StartsWith("POD_IP is 'pod-a', which is not an IP address", error.Message, StringComparison.Ordinal);
     }
@@ -146,7 +146,7 @@ public sealed class KubernetesHostingSettingsTests
             ["Orleans:Hosting"] = hosting,
         });
 
-        OrleansHosting.AddSilo(builder, ServiceSettings.Read(builder.Configuration));
+        OrleansHosting.AddSilo(builder, HostingOptions.Read(builder.Configuration));
 
         Assert.Equal(expected, builder.Services.Any(d => d.ImplementationType == typeof(KubernetesClusterAgent)));
     }

@@ -9,7 +9,7 @@ public sealed class PostgresConnectionDefaultsTests
     [Fact]
     public void APlainConnectionStringGetsPreparedStatementsAndNoResetOnClose()
     {
-        var builder = new NpgsqlConnectionStringBuilder(ServiceSettings.WithPostgresDefaults("Host=db;Database=sessions;Username=sessions"));
+        var builder = new NpgsqlConnectionStringBuilder(StorageOptions.WithPostgresDefaults("Host=db;Database=sessions;Username=sessions"));
 
         Assert.Equal(64, builder.MaxAutoPrepare);
         Assert.True(builder.NoResetOnClose);
@@ -22,7 +22,7 @@ public sealed class PostgresConnectionDefaultsTests
     [InlineData("Host=db;maxautoprepare=0;NORESETONCLOSE=false")]
     public void ValuesTheOperatorSetAreKept(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(ServiceSettings.WithPostgresDefaults(connectionString));
+        var builder = new NpgsqlConnectionStringBuilder(StorageOptions.WithPostgresDefaults(connectionString));
 
         Assert.Equal(0, builder.MaxAutoPrepare);
         Assert.False(builder.NoResetOnClose);
@@ -37,7 +37,7 @@ public sealed class PostgresConnectionDefaultsTests
             ["Storage:ConnectionString"] = "Host=db;Database=sessions;Username=sessions",
         }).Build();
 
-        var builder = new NpgsqlConnectionStringBuilder(ServiceSettings.Read(configuration).ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(HostingOptions.Read(configuration).Storage.EffectiveConnectionString);
 
         Assert.Equal(64, builder.MaxAutoPrepare);
         Assert.True(builder.NoResetOnClose);

@@ -29,8 +29,9 @@ public sealed class SchemaMigratorTests(PostgresServer postgres)
     public async Task PostgresCompressesLargeGrainStatesWithLz4()
     {
         var connectionString = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken);
-        await Migrator(StorageMode.Postgres, connectionString).MigrateAsync(TestContext.Current.CancellationToken);
-        await using var connection = await SchemaMigrator.OpenAsync(StorageMode.Postgres, connectionString, TestContext.Current.CancellationToken);
+        await MigrateAsync(StorageMode.Postgres, connectionString);
+        await using var dataSource = StorageDataSource.Create(StorageMode.Postgres, connectionString);
+        await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT attcompression::text FROM pg_attribute WHERE attrelid = 'orleansgrainstate'::regclass AND attname = 'payloadbinary'";
@@ -44,7 +45,7 @@ public sealed class SchemaMigratorTests(PostgresServer postgres)
     public async Task SilosMigratingTogetherDoNotTripOverEachOther()
     {
         var connectionString = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken);
-        var runs = Enumerable.Range(0, 4).Select(_ => Migrator(StorageMode.Postgres, connectionString).MigrateAsync(TestContext.Current.CancellationToken));
+        var runs = Enumerable.Range(0, 4).Select(_ => MigrateAsync(StorageMode.Postgres, connectionString));
 
         var applied = await Task.WhenAll(runs);
 
@@ -55,14 +56,14 @@ public sealed class SchemaMigratorTests(PostgresServer postgres)
     public async Task AScriptEditedAfterItWasAppliedIsRefused()
     {
         using var folder = new TempDirectory("migrate-edit");
-        await Migrator(StorageMode.Sqlite, folder.SqliteConnectionString).MigrateAsync(TestContext.Current.CancellationToken);
-        await using (var connection = await SchemaMigrator.OpenAsync(StorageMode.Sqlite, folder.SqliteConnectionString, TestContext.Current.CancellationToken))
+        await MigrateAsync(StorageMode.Sqlite, folder.SqliteConnectionString);
+        await using (var dataSource = StorageDataSource.Create(StorageMode.Sqlite, folder.SqliteConnectionString))
+        await using (var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken))
         {
             await ExecuteAsync(connection, "UPDATE SessionsSchemaHistory SET Sha256 = 'edited'");
         }
 
-        var error = await Assert.ThrowsAsync<StartupException>(
-            () => Migrator(StorageMode.Sqlite, folder.SqliteConnectionString).MigrateAsync(TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<StartupException>(() => MigrateAsync(StorageMode.Sqlite, folder.SqliteConnectionString));
 
         Assert.Contains("changed after it was applied", error.Message, StringComparison.Ordinal);
     }
@@ -72,9 +73,9 @@ public sealed class SchemaMigratorTests(PostgresServer postgres)
         var scripts = SchemaMigrator.Scripts(mode);
         Assert.NotEmpty(scripts);
 
-        var first = await Migrator(mode, connectionString).MigrateAsync(TestContext.Current.CancellationToken);
+        var first = await MigrateAsync(mode, connectionString);
         var queriesAfterFirst = await ReadQueriesAsync(mode, connectionString);
-        var second = await Migrator(mode, connectionString).MigrateAsync(TestContext.Current.CancellationToken);
+        var second = await MigrateAsync(mode, connectionString);
         var queriesAfterSecond = await ReadQueriesAsync(mode, connectionString);
 
         Assert.Equal(scripts.Count, first);
@@ -83,12 +84,16 @@ public sealed class SchemaMigratorTests(PostgresServer postgres)
         Assert.Equal(queriesAfterFirst, queriesAfterSecond);
     }
 
-    private static SchemaMigrator Migrator(StorageMode mode, string connectionString) =>
-        new(mode, connectionString, NullLogger<SchemaMigrator>.Instance);
+    private static async Task<int> MigrateAsync(StorageMode mode, string connectionString)
+    {
+        await using var dataSource = StorageDataSource.Create(mode, connectionString);
+        return await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
+    }
 
     private static async Task<Dictionary<string, string>> ReadQueriesAsync(StorageMode mode, string connectionString)
     {
-        await using var connection = await SchemaMigrator.OpenAsync(mode, connectionString, TestContext.Current.CancellationToken);
+        await using var dataSource = StorageDataSource.Create(mode, connectionString);
+        await using var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT QueryKey, QueryText FROM OrleansQuery";
         await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);

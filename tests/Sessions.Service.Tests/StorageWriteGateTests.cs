@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
 
@@ -11,11 +12,11 @@ public sealed class StorageWriteGateTests
     [InlineData("postgres", 20)]
     public async Task WritesToSqliteNeverOverlapWhileWritesToPostgresRunTogether(string mode, int expectedMostAtOnce)
     {
-        var gate = new StorageWriteGate(ServiceSettings.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var gate = new StorageWriteGate(Options.Create(HostingOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:Mode"] = mode,
             ["Storage:ConnectionString"] = mode == "sqlite" ? "Data Source=unused.db" : "Host=unused",
-        }).Build()));
+        }).Build())));
         var (running, mostAtOnce) = (0, 0);
         using var release = new SemaphoreSlim(0);
 

@@ -1,45 +1,47 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 using Sessions.Service.Hosting;
 
 namespace Sessions.Service.Api;
 
+/// <summary>The <c>Api</c> section.</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "Api";
+
+    /// <summary>The accepted API keys (<c>Api:Keys:0</c>, <c>Api:Keys:1</c>, …); blank ones are ignored. Never logged.</summary>
+    public List<string> Keys { get; set; } = [];
+}
+
 /// <summary>
-/// The keys accepted on <c>/api</c>: <c>Api:Keys:0</c>, <c>Api:Keys:1</c>, …; with none configured, one is generated on
+/// The keys accepted on <c>/api</c>: those of <see cref="ApiOptions"/>; with none configured, one is generated on
 /// first start, kept in the data folder and printed in the log, so a newcomer can call the API at once.
 /// </summary>
 public sealed partial class ApiKeys
 {
     private readonly byte[][] _keys;
 
-    public ApiKeys(IConfiguration configuration, ServiceSettings settings, IHostEnvironment environment, ILogger<ApiKeys> logger)
+    public ApiKeys(IOptions<ApiOptions> options, IOptions<HostingOptions> hosting, IHostEnvironment environment, ILogger<ApiKeys> logger)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hosting);
         ArgumentNullException.ThrowIfNull(environment);
-        var configured = configuration.GetSection("Api:Keys").GetChildren()
-            .Select(k => k.Value).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).ToList();
+        var configured = options.Value.Keys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
         if (configured.Count == 0)
         {
-            var file = Path.Combine(DataFolder(settings, environment), "api-key");
+            var file = Path.Combine(DataFolder(hosting.Value.Storage, environment), "api-key");
             configured.Add(LoadOrCreate(file, logger));
         }
 
         _keys = [.. configured.Select(Encoding.UTF8.GetBytes)];
     }
 
-    /// <summary>Whether the request carries an accepted key as <c>Authorization: Bearer</c> or <c>X-Api-Key</c>.</summary>
-    public bool Accepts(HttpRequest request)
+    /// <summary>Whether <paramref name="presented"/> is one of the accepted keys, compared in constant time.</summary>
+    public bool Accepts(string presented)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var presented = request.Headers["X-Api-Key"].ToString();
-        var authorization = request.Headers.Authorization.ToString();
-        if (presented.Length == 0 && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            presented = authorization["Bearer ".Length..].Trim();
-        }
-
+        ArgumentNullException.ThrowIfNull(presented);
         if (presented.Length == 0)
         {
             return false;
@@ -55,11 +57,11 @@ public sealed partial class ApiKeys
         return accepted;
     }
 
-    private static string DataFolder(ServiceSettings settings, IHostEnvironment environment)
+    private static string DataFolder(StorageOptions storage, IHostEnvironment environment)
     {
-        if (settings.Mode is StorageMode.Sqlite)
+        if (storage.StorageMode is StorageMode.Sqlite)
         {
-            var file = new SqliteConnectionStringBuilder(settings.ConnectionString).DataSource;
+            var file = new SqliteConnectionStringBuilder(storage.EffectiveConnectionString).DataSource;
             var folder = Path.GetDirectoryName(Path.GetFullPath(file, environment.ContentRootPath));
             if (!string.IsNullOrEmpty(folder))
             {

@@ -10,12 +10,11 @@ public static class StreamEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static RouteGroupBuilder MapStreamEndpoints(this RouteGroupBuilder api)
+    public static IEndpointRouteBuilder MapStreamEndpoints(this IEndpointRouteBuilder api)
     {
-        ArgumentNullException.ThrowIfNull(api);
-        api.MapGet("/stream", StreamAsync)
+        var stream = api.MapGroup("/stream").WithTags("Live");
+        stream.MapGet("", StreamAsync)
             .WithName("StreamChanges")
-            .WithTags("Live")
             .WithSummary("Server-sent events: 'ready' once listening, then a 'change' event (kind, provider, id, status, at) per entity change.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return api;

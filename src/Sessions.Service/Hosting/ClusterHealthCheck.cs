@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Sessions.Service.Hosting;
 
 /// <summary>Ready once this process can reach an active silo: its own (silo role) or the cluster's (frontend role).</summary>
-internal sealed class ClusterHealthCheck(IServiceProvider services, ServiceSettings settings) : IHealthCheck
+internal sealed class ClusterHealthCheck(IServiceProvider services, IOptions<HostingOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (settings.Role is ServiceRole.Silo)
+        if (options.Value.ServiceRole is ServiceRole.Silo)
         {
             var status = services.GetRequiredService<ISiloStatusOracle>().CurrentStatus;
             return status == SiloStatus.Active

@@ -1,77 +1,75 @@
+using System.Data.Common;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Sessions.Canonical;
 using Orleans.Serialization;
 using Orleans.Storage;
-using Scalar.AspNetCore;
+using Sessions.Canonical;
 using Sessions.Grains.Storage;
 using Sessions.Service.Api;
-using Sessions.Service.Endpoints;
 using Sessions.Service.Live;
-using Sessions.Service.Queries;
 using Sessions.Service.Metrics;
+using Sessions.Service.Queries;
 using Sessions.Service.Storage;
 using Sessions.Service.Webhooks;
 
 namespace Sessions.Service.Hosting;
 
-/// <summary>Registration and routing of the whole service, so Program.cs stays a table of contents.</summary>
+/// <summary>Registration and middleware of the whole service, so Program.cs stays a routing table.</summary>
 public static class HostingExtensions
 {
-    /// <summary>Reads the hosting settings and registers Orleans (silo or client), storage, webhooks, the API and health checks.</summary>
+    /// <summary>Registers the options, Orleans (silo or client), storage, webhooks, the API key scheme, the API and health checks.</summary>
+    /// <exception cref="OptionsValidationException">The hosting options are not valid; the message names each bad key.</exception>
     public static WebApplicationBuilder AddSessions(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var settings = ServiceSettings.Read(builder.Configuration);
+
+        // Orleans is set up before the host is built, so the hosting options are read now, bound and validated exactly as
+        // the options registered below will be.
+        var hosting = HostingOptions.Read(builder.Configuration);
         var services = builder.Services;
-        services.AddSingleton(settings);
+        services.AddOptions<HostingOptions>().BindConfiguration(HostingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
+        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageWriteGate>();
+        AddStorage(services, hosting.Storage.StorageMode);
 
-        // Hosted services start in registration order: check the sources, then the schema, then Orleans.
-        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
-        services.AddHostedService<WebhookSourceCheck>();
-        if (settings.Role is ServiceRole.Silo)
+        // Hosted services start in registration order: the schema (registered with the silo), then Orleans.
+        if (hosting.ServiceRole is ServiceRole.Silo)
         {
-            OrleansHosting.AddSilo(builder, settings);
+            OrleansHosting.AddSilo(builder, hosting);
         }
         else
         {
-            OrleansHosting.AddClient(builder, settings);
-        }
-
-        if (settings.Mode is StorageMode.Memory)
-        {
-            services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
-            services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
-            services.AddSingleton<IIndexStore, InMemoryIndexStore>();
-        }
-        else
-        {
-            services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
-            services.AddSingleton<IEntityChangeLog, AdoNetEntityChangeLog>();
-            services.AddSingleton<IIndexStore, AdoNetIndexStore>();
-            services.AddOptions<AdoNetGrainStorageOptions>(OrleansHosting.AdoNetStorageName).Configure<IServiceProvider>((options, provider) =>
-                options.GrainStorageSerializer = new GrainStateSerializer(
-                    provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));
+            OrleansHosting.AddClient(builder, hosting);
         }
 
         services.AddHostedService<RawWebhookLogJanitor>();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<IndexReader>();
         services.AddSingleton<ChangeFeed>();
-        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
         services.AddSingleton<FleetHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetHistory>());
-        if (settings.Role is ServiceRole.Silo)
+        if (hosting.ServiceRole is ServiceRole.Silo)
         {
             services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
             services.AddHostedService<RetentionService>();
         }
 
-        services.AddSingleton<ApiKeys>();
         services.AddSingleton<SessionsMetrics>();
         services.AddSingleton<PrometheusText>();
+
+        services.AddSingleton<ApiKeys>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
+        services.AddAuthorizationBuilder()
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
 
         // Status words travel as camelCase strings ("registered", "applied"), as the HTTP contract promises.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(StatusWords.NamingPolicy)));
@@ -83,8 +81,8 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Maps every endpoint of the service.</summary>
-    public static WebApplication MapSessions(this WebApplication app)
+    /// <summary>The middleware: problem details for errors, the dashboard's static files, then the API key's authentication and authorization.</summary>
+    public static WebApplication UseSessions(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
@@ -93,18 +91,45 @@ public static class HostingExtensions
         // The dashboard: static files served by the service itself (no CDN, works offline).
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         // Created now, not on the first scrape, so /metrics counts from the first request; the key is printed at start.
         app.Services.GetRequiredService<PrometheusText>();
         app.Services.GetRequiredService<SessionsMetrics>();
         app.Services.GetRequiredService<ApiKeys>();
+        return app;
+    }
 
+    /// <summary>Maps <c>/health/live</c> (the process answers) and <c>/health/ready</c> (cluster and storage checks), as JSON.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false, ResponseWriter = HealthResponse.WriteAsync });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponse.WriteAsync });
-        app.MapOpenApi();
-        app.MapScalarApiReference(o => o.WithTitle("Sessions API"));
-        app.MapWebhookEndpoints();
-        app.MapApiEndpoints();
         return app;
+    }
+
+    /// <summary>The raw webhook log, the entity change log and the index store: in the database, or in memory in memory mode.</summary>
+    private static void AddStorage(IServiceCollection services, StorageMode mode)
+    {
+        if (mode is StorageMode.Memory)
+        {
+            services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
+            services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
+            services.AddSingleton<IIndexStore, InMemoryIndexStore>();
+            return;
+        }
+
+        services.AddSingleton<DbDataSource>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<HostingOptions>>().Value.Storage;
+            return StorageDataSource.Create(storage.StorageMode, storage.EffectiveConnectionString);
+        });
+        services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
+        services.AddSingleton<IEntityChangeLog, AdoNetEntityChangeLog>();
+        services.AddSingleton<IIndexStore, AdoNetIndexStore>();
+        services.AddOptions<AdoNetGrainStorageOptions>(OrleansHosting.AdoNetStorageName).Configure<IServiceProvider>((options, provider) =>
+            options.GrainStorageSerializer = new GrainStateSerializer(
+                provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));
     }
 }

@@ -25,27 +25,30 @@ internal static class OrleansHosting
     /// <summary>How long a front-end waits for a grain call before answering 503 (<c>Orleans:ClientMessaging:ResponseTimeout</c>).</summary>
     public static readonly TimeSpan ClientResponseTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Co-hosts a silo in this process.</summary>
-    public static void AddSilo(WebApplicationBuilder builder, ServiceSettings settings)
+    /// <summary>Co-hosts a silo in this process, after the schema migration when storage is a database.</summary>
+    public static void AddSilo(WebApplicationBuilder builder, HostingOptions settings)
     {
-        builder.Services.AddSingleton(sp => new SchemaMigrator(
-            settings.Mode, settings.ConnectionString, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
-        builder.Services.AddHostedService<SchemaMigrationService>();
+        var storage = settings.Storage;
+        if (storage.StorageMode is not StorageMode.Memory)
+        {
+            builder.Services.AddSingleton<SchemaMigrator>();
+            builder.Services.AddHostedService<SchemaMigrationService>();
+        }
 
         builder.UseOrleans(silo =>
         {
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
 
             // Kubernetes hosting, registered later, applies ORLEANS_CLUSTER_ID and ORLEANS_SERVICE_ID on top of this;
-            // ServiceSettings.Read takes its identity from the same variables then, so the two never disagree.
+            // HostingOptions takes its identity from the same variables then, so the two never disagree.
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
             silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:Membership"));
             silo.Configure<GrainCollectionOptions>(builder.Configuration.GetSection("Orleans:GrainCollection"));
-            switch (settings.Mode)
+            switch (storage.StorageMode)
             {
                 case StorageMode.Sqlite:
-                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
-                    AddGatedAdoNetStorage(silo, SqliteInvariant, settings.ConnectionString);
+                    UseLocalhostClustering(silo, settings);
+                    AddGatedAdoNetStorage(silo, SqliteInvariant, storage.EffectiveConnectionString);
                     silo.UseInMemoryReminderService();
                     break;
                 case StorageMode.Postgres:
@@ -53,17 +56,17 @@ internal static class OrleansHosting
                     silo.UseAdoNetClustering(o =>
                     {
                         o.Invariant = PostgresInvariant;
-                        o.ConnectionString = settings.ConnectionString;
+                        o.ConnectionString = storage.EffectiveConnectionString;
                     });
-                    AddGatedAdoNetStorage(silo, PostgresInvariant, settings.ConnectionString);
+                    AddGatedAdoNetStorage(silo, PostgresInvariant, storage.EffectiveConnectionString);
                     silo.UseAdoNetReminderService(o =>
                     {
                         o.Invariant = PostgresInvariant;
-                        o.ConnectionString = settings.ConnectionString;
+                        o.ConnectionString = storage.EffectiveConnectionString;
                     });
                     break;
                 case StorageMode.Memory:
-                    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, settings.ServiceId, settings.ClusterId);
+                    UseLocalhostClustering(silo, settings);
                     silo.AddMemoryGrainStorage(StorageNames.Entities);
                     silo.UseInMemoryReminderService();
                     break;
@@ -72,7 +75,7 @@ internal static class OrleansHosting
     }
 
     /// <summary>Joins an existing cluster as a client, so HTTP front-ends scale apart from silos.</summary>
-    public static void AddClient(WebApplicationBuilder builder, ServiceSettings settings)
+    public static void AddClient(WebApplicationBuilder builder, HostingOptions settings)
     {
         builder.UseOrleansClient(client =>
         {
@@ -83,17 +86,17 @@ internal static class OrleansHosting
             // the response timeout (30 s by Orleans' default). A webhook answered 503 sooner is retried sooner.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ClientResponseTimeout);
             client.Configure<ClientMessagingOptions>(builder.Configuration.GetSection("Orleans:ClientMessaging"));
-            if (settings.Mode is StorageMode.Postgres)
+            if (settings.Storage.StorageMode is StorageMode.Postgres)
             {
                 client.UseAdoNetClustering(o =>
                 {
                     o.Invariant = PostgresInvariant;
-                    o.ConnectionString = settings.ConnectionString;
+                    o.ConnectionString = settings.Storage.EffectiveConnectionString;
                 });
             }
             else
             {
-                client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
+                client.UseLocalhostClustering(settings.Orleans.GatewayPortNumber, settings.ServiceId, settings.ClusterId);
             }
         });
     }
@@ -109,31 +112,35 @@ internal static class OrleansHosting
             services.GetRequiredKeyedService<IGrainStorage>(AdoNetStorageName), services.GetRequiredService<StorageWriteGate>()));
     }
 
-    private static void ConfigureEndpoints(ISiloBuilder silo, ServiceSettings settings)
+    private static void UseLocalhostClustering(ISiloBuilder silo, HostingOptions settings) =>
+        silo.UseLocalhostClustering(settings.Orleans.SiloPortNumber, settings.Orleans.GatewayPortNumber, null, settings.ServiceId, settings.ClusterId);
+
+    private static void ConfigureEndpoints(ISiloBuilder silo, HostingOptions settings)
     {
-        if (settings.Hosting is SiloHosting.Kubernetes)
+        var (siloPort, gatewayPort) = (settings.Orleans.SiloPortNumber, settings.Orleans.GatewayPortNumber);
+        if (settings.Orleans.SiloHosting is SiloHosting.Kubernetes)
         {
             // Kubernetes hosting listens on all interfaces, names the silo after POD_NAME and watches the cluster's pods, so
             // the silo of a deleted pod is declared dead without waiting for missed probes. It would advertise POD_IP only
             // if no address were set, but Orleans' own default (an address of this host) is applied before it: set POD_IP here.
             silo.Configure<EndpointOptions>(o =>
             {
-                (o.SiloPort, o.GatewayPort) = (settings.SiloPort, settings.GatewayPort);
-                if (settings.PodIP is { } podIP)
+                (o.SiloPort, o.GatewayPort) = (siloPort, gatewayPort);
+                if (settings.AdvertisedPodIP is { } podIP)
                 {
                     o.AdvertisedIPAddress = podIP;
                 }
             });
             silo.UseKubernetesHosting();
         }
-        else if (settings.AdvertisedHost is { Length: > 0 } host)
+        else if (settings.Orleans.AdvertisedHost is { Length: > 0 } host)
         {
             // In containers the address peers reach is the container's own; listen on all interfaces.
-            silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(host, siloPort, gatewayPort, listenOnAnyHostAddress: true);
         }
         else
         {
-            silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
+            silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
         }
     }
 }

@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using Sessions.Canonical;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
-using Sessions.Canonical;
 
 namespace Sessions.Service.Storage;
 
@@ -9,23 +11,23 @@ namespace Sessions.Service.Storage;
 /// Reads which entities changed from Orleans' own grain state table (deploy/sql): entity grains store under their kind's
 /// grain type name with the entity key as the key string, and every write stamps ModifiedOn (indexed for this query).
 /// </summary>
-internal sealed class AdoNetEntityChangeLog(ServiceSettings settings) : IEntityChangeLog
+internal sealed class AdoNetEntityChangeLog(DbDataSource dataSource, IOptions<HostingOptions> options) : IEntityChangeLog
 {
     public async Task<IReadOnlyList<string>> KeysChangedSinceAsync(EntityKind kind, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var from = since < DateTimeOffset.UnixEpoch ? DateTimeOffset.UnixEpoch : since.ToUniversalTime();
-        await using var connection = await SchemaMigrator.OpenAsync(settings.Mode, settings.ConnectionString, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT GrainIdExtensionString FROM OrleansGrainState " +
             "WHERE ServiceId = @service AND GrainTypeString = @type AND ModifiedOn >= @since AND PayloadBinary IS NOT NULL";
-        Add("service", settings.ServiceId);
-        Add("type", kind.ToString().ToLowerInvariant());
+        command.AddParameter("service", options.Value.ServiceId);
+        command.AddParameter("type", kind.ToString().ToLowerInvariant());
 
         // SQLite keeps ModifiedOn as ISO-8601 text in UTC with milliseconds, which sorts as time does.
-        Add("since", settings.Mode is StorageMode.Sqlite
-            ? from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
-            : from.UtcDateTime);
+        command.AddParameter("since", dataSource.IsPostgres()
+            ? from.UtcDateTime
+            : from.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         var keys = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -34,13 +36,5 @@ internal sealed class AdoNetEntityChangeLog(ServiceSettings settings) : IEntityC
         }
 
         return keys;
-
-        void Add(string name, object value)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
     }
 }

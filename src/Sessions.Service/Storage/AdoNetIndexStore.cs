@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Sessions.Grains.Storage;
@@ -11,7 +12,7 @@ namespace Sessions.Service.Storage;
 /// PostgreSQL, under this service's id. PostgreSQL takes a write's upserts and removals as arrays, one statement each;
 /// SQLite runs in this process, so a prepared statement per row costs no round trip.
 /// </summary>
-internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGate gate) : IIndexStore
+internal sealed class AdoNetIndexStore(DbDataSource dataSource, IOptions<HostingOptions> options, StorageWriteGate gate) : IIndexStore
 {
     private const string Upsert =
         "INSERT INTO SessionsIndexEntry (ServiceId, Shard, EntryKey, Payload) VALUES (@service, @shard, @key, @payload) " +
@@ -32,7 +33,7 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGat
 
     public async Task<StoredShard> ReadAsync(string shard, CancellationToken cancellationToken)
     {
-        await using var connection = await SchemaMigrator.OpenAsync(settings.Mode, settings.ConnectionString, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = Command(connection, null, shard,
             "SELECT Payload FROM SessionsIndexEntry WHERE ServiceId = @service AND Shard = @shard");
         var entries = new List<byte[]>();
@@ -68,7 +69,7 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGat
         DateTimeOffset savedAt,
         CancellationToken cancellationToken)
     {
-        await using var connection = await SchemaMigrator.OpenAsync(settings.Mode, settings.ConnectionString, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (connection is NpgsqlConnection)
         {
@@ -81,7 +82,7 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGat
 
         await using (var command = Command(connection, transaction, shard, Saved))
         {
-            Add(command, "saved", savedAt.ToUnixTimeMilliseconds());
+            command.AddParameter("saved", savedAt.ToUnixTimeMilliseconds());
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -122,7 +123,7 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGat
     {
         await using (var command = Command(connection, transaction, shard, Upsert))
         {
-            var (key, payload) = (Add(command, "key", ""), Add(command, "payload", Array.Empty<byte>()));
+            var (key, payload) = (command.AddParameter("key", ""), command.AddParameter("payload", Array.Empty<byte>()));
             foreach (var upsert in upserts)
             {
                 (key.Value, payload.Value) = (upsert.Key, upsert.Value);
@@ -132,7 +133,7 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGat
 
         await using (var command = Command(connection, transaction, shard, Remove))
         {
-            var key = Add(command, "key", "");
+            var key = command.AddParameter("key", "");
             foreach (var removal in removals)
             {
                 key.Value = removal;
@@ -146,17 +147,8 @@ internal sealed class AdoNetIndexStore(ServiceSettings settings, StorageWriteGat
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        Add(command, "service", settings.ServiceId);
-        Add(command, "shard", shard);
+        command.AddParameter("service", options.Value.ServiceId);
+        command.AddParameter("shard", shard);
         return command;
-    }
-
-    private static DbParameter Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using Sessions.Service.Hosting;
 
@@ -13,23 +12,28 @@ namespace Sessions.Service.Storage;
 /// Applies the project's versioned SQL (deploy/sql/{sqlite,postgres}, embedded at build time) forward-only:
 /// each script runs once, in its own transaction, and is recorded with its digest so a second run changes nothing.
 /// </summary>
-public sealed partial class SchemaMigrator(StorageMode mode, string connectionString, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(DbDataSource dataSource, ILogger<SchemaMigrator> logger)
 {
     private const string HistoryTable = "SessionsSchemaHistory";
 
     /// <summary>The <c>migrate</c> command: applies the scripts for the configured storage and returns how many ran.</summary>
     public static async Task<int> MigrateAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
-        var settings = ServiceSettings.Read(configuration);
+        var storage = HostingOptions.Read(configuration).Storage;
+        if (storage.StorageMode is StorageMode.Memory)
+        {
+            return 0;
+        }
+
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole());
-        var migrator = new SchemaMigrator(settings.Mode, settings.ConnectionString, loggers.CreateLogger<SchemaMigrator>());
-        return await migrator.MigrateAsync(cancellationToken);
+        await using var dataSource = StorageDataSource.Create(storage.StorageMode, storage.EffectiveConnectionString);
+        return await new SchemaMigrator(dataSource, loggers.CreateLogger<SchemaMigrator>()).MigrateAsync(cancellationToken);
     }
 
     /// <summary>The scripts of one dialect, in the order they apply.</summary>
     public static IReadOnlyList<(string Name, string Sql)> Scripts(StorageMode mode)
     {
-        var prefix = $"sql/{Dialect(mode)}/";
+        var prefix = $"sql/{SettingWords.Of(mode)}/";
         var assembly = typeof(SchemaMigrator).Assembly;
         return
         [
@@ -43,12 +47,8 @@ public sealed partial class SchemaMigrator(StorageMode mode, string connectionSt
     /// <summary>Applies every script not yet recorded; throws <see cref="StartupException"/> when the database cannot be reached.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
-        if (mode is StorageMode.Memory)
-        {
-            return 0;
-        }
-
-        await using var connection = await OpenForMigrationAsync(cancellationToken);
+        var mode = dataSource.IsPostgres() ? StorageMode.Postgres : StorageMode.Sqlite;
+        await using var connection = await OpenForMigrationAsync(mode, cancellationToken);
         if (mode is StorageMode.Sqlite)
         {
             // WAL lets readers run beside the writer and is kept in the file; synchronous stays FULL, so a commit is on disk when it returns.
@@ -82,13 +82,13 @@ public sealed partial class SchemaMigrator(StorageMode mode, string connectionSt
             {
                 record.Transaction = transaction;
                 record.CommandText = $"INSERT INTO {HistoryTable} (Script, Sha256, AppliedAt) VALUES (@script, @sha, @at)";
-                AddParameter(record, "script", name);
-                AddParameter(record, "sha", digest);
-                AddParameter(record, "at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+                record.AddParameter("script", name);
+                record.AddParameter("sha", digest);
+                record.AddParameter("at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
                 await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            LogApplied(logger, name, Dialect(mode));
+            LogApplied(logger, name, SettingWords.Of(mode));
             count++;
         }
 
@@ -96,58 +96,21 @@ public sealed partial class SchemaMigrator(StorageMode mode, string connectionSt
         return count;
     }
 
-    /// <summary>Opens a connection to the configured database, creating the SQLite folder if needed.</summary>
-    public static async Task<DbConnection> OpenAsync(StorageMode mode, string connectionString, CancellationToken cancellationToken)
-    {
-        DbConnection connection = mode switch
-        {
-            StorageMode.Sqlite => CreateSqlite(connectionString),
-            StorageMode.Postgres => new NpgsqlConnection(connectionString),
-            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "no database in this mode"),
-        };
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
     /// <summary>Whether an exception says the database could not be reached or used, as opposed to a bug.</summary>
     public static bool IsStorageFailure(Exception exception) =>
         exception is DbException or IOException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException;
 
-    private async Task<DbConnection> OpenForMigrationAsync(CancellationToken cancellationToken)
+    private async Task<DbConnection> OpenForMigrationAsync(StorageMode mode, CancellationToken cancellationToken)
     {
         try
         {
-            return await OpenAsync(mode, connectionString, cancellationToken);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new StartupException($"Storage:ConnectionString is not a valid {Dialect(mode)} connection string: {ex.Message}", ex);
+            return await dataSource.OpenConnectionAsync(cancellationToken);
         }
         catch (Exception ex) when (IsStorageFailure(ex))
         {
             throw new StartupException(
-                $"the {Dialect(mode)} database named by Storage:ConnectionString cannot be reached ({ex.Message}).", ex);
+                $"the {SettingWords.Of(mode)} database named by Storage:ConnectionString cannot be reached ({ex.Message}).", ex);
         }
-    }
-
-    private static SqliteConnection CreateSqlite(string connectionString)
-    {
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-        if (builder.Mode is not SqliteOpenMode.Memory && !string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        return new SqliteConnection(connectionString);
     }
 
     private static async Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -182,16 +145,6 @@ public sealed partial class SchemaMigrator(StorageMode mode, string connectionSt
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
-
-    private static string Dialect(StorageMode mode) => mode.ToString().ToLowerInvariant();
 
     private static string Read(Assembly assembly, string resource)
     {

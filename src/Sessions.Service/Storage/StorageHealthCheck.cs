@@ -1,21 +1,25 @@
+using System.Data.Common;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Sessions.Service.Hosting;
 
 namespace Sessions.Service.Storage;
 
 /// <summary>Ready only while the configured database answers a trivial query.</summary>
-internal sealed class StorageHealthCheck(ServiceSettings settings) : IHealthCheck
+/// <remarks>Memory mode has no database, so no data source is registered then.</remarks>
+internal sealed class StorageHealthCheck(IOptions<HostingOptions> options, DbDataSource? dataSource = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (settings.Mode is StorageMode.Memory || settings.Role is ServiceRole.Frontend)
+        var hosting = options.Value;
+        if (dataSource is null || hosting.ServiceRole is ServiceRole.Frontend)
         {
-            return HealthCheckResult.Healthy($"{settings.Mode} storage is not this process's to check");
+            return HealthCheckResult.Healthy($"{hosting.Storage.StorageMode} storage is not this process's to check");
         }
 
         try
         {
-            await using var connection = await SchemaMigrator.OpenAsync(settings.Mode, settings.ConnectionString, cancellationToken);
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Sessions.Service.Hosting;
 
@@ -9,9 +10,9 @@ namespace Sessions.Service.Storage;
 /// for over a second at a time under load. Every write passes through this gate and waits for it asynchronously
 /// instead. Each write still commits (and syncs) on its own, so nothing is less durable. PostgreSQL needs no gate.
 /// </summary>
-internal sealed class StorageWriteGate(ServiceSettings settings)
+internal sealed class StorageWriteGate(IOptions<HostingOptions> options)
 {
-    private readonly SemaphoreSlim? _gate = settings.Mode is StorageMode.Sqlite ? new SemaphoreSlim(1, 1) : null;
+    private readonly SemaphoreSlim? _gate = options.Value.Storage.StorageMode is StorageMode.Sqlite ? new SemaphoreSlim(1, 1) : null;
 
     /// <summary>Runs <paramref name="write"/> once no other write to the same database is under way.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> write)

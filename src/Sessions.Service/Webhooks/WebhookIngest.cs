@@ -33,7 +33,7 @@ public sealed partial class WebhookIngest(
     private static readonly string[] RedactedHeaders =
         ["authorization", "x-applicationsignature", "fastpix-signature", "dyte-signature", "rtk-signature", "x-eyeson-signature", "webhook-signature"];
 
-    public async Task<IResult> HandleAsync(string sourceName, HttpRequest request, CancellationToken cancellationToken)
+    public async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> HandleAsync(string sourceName, HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = Stopwatch.GetTimestamp();

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Recordings;
+using Sessions.Canonical;
+using Sessions.Service.Queries;
+
+namespace Sessions.Service.Endpoints;
+
+/// <summary><c>/api/recordings</c>: recordings by status and provider, and one recording with its timeline.</summary>
+public static class RecordingEndpoints
+{
+    public static IEndpointRouteBuilder MapRecordingEndpoints(this IEndpointRouteBuilder api)
+    {
+        var recordings = api.MapGroup("/recordings").WithTags("Recordings");
+        recordings.MapGet("", ListRecordingsAsync).WithName("ListRecordings");
+        recordings.MapGet("/{provider}/{id}", GetRecordingAsync).WithName("GetRecording");
+        return api;
+    }
+
+    public static Task<Results<Ok<Page<RecordingSnapshot>>, ProblemHttpResult>> ListRecordingsAsync(
+        IndexReader index, string? status, string? provider, int? limit, string? cursor) =>
+        EntityQueries.ListAsync<RecordingSnapshot, RecordingStatus>(index, status, provider, null, limit, cursor);
+
+    public static Task<Results<Ok<RecordingSnapshot>, ProblemHttpResult>> GetRecordingAsync(string provider, string id, IGrainFactory grains) =>
+        EntityQueries.GetAsync<IRecordingGrain, RecordingSnapshot>(grains, provider, id);
+}

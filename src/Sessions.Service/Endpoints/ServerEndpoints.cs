@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Servers;
+using Sessions.Canonical;
+using Sessions.Service.Queries;
+
+namespace Sessions.Service.Endpoints;
+
+/// <summary><c>GET /api/fleet</c>: fleet health by state, health, role and region, and the servers that are not healthy.</summary>
+public sealed record Fleet(
+    int Total,
+    IReadOnlyDictionary<string, int> ByState,
+    IReadOnlyDictionary<string, int> ByHealth,
+    IReadOnlyDictionary<string, int> ByRole,
+    IReadOnlyDictionary<string, int> ByRegion,
+    IReadOnlyList<ServerSnapshot> Unhealthy);
+
+/// <summary><c>/api/servers</c> and <c>/api/fleet</c>: media servers one by one, and the fleet's health as a whole.</summary>
+public static class ServerEndpoints
+{
+    private const int MaxUnhealthy = 100;
+
+    public static IEndpointRouteBuilder MapServerEndpoints(this IEndpointRouteBuilder api)
+    {
+        var fleet = api.MapGroup("/fleet").WithTags("Servers");
+        fleet.MapGet("", GetFleetAsync).WithName("GetFleet");
+        fleet.MapGet("/history", GetFleetHistory).WithName("GetFleetHistory")
+            .WithSummary("Healthy, degraded and down servers, sampled over the last hour (oldest first).");
+
+        var servers = api.MapGroup("/servers").WithTags("Servers");
+        servers.MapGet("", ListServersAsync).WithName("ListServers");
+        servers.MapGet("/{provider}/{id}", GetServerAsync).WithName("GetServer");
+        return api;
+    }
+
+    public static Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
+        IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor) =>
+        EntityQueries.ListAsync<ServerSnapshot, ServerStatus>(
+            index, state, provider, EntityQueries.Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
+
+    public static Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(string provider, string id, IGrainFactory grains) =>
+        EntityQueries.GetAsync<IServerGrain, ServerSnapshot>(grains, provider, id);
+
+    public static async Task<Ok<Fleet>> GetFleetAsync(IndexReader index)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        var counts = index.CountAsync<ServerSnapshot>();
+        var down = index.ListAsync<ServerSnapshot>(null, null, new Dictionary<string, string> { ["health"] = "down" }, null, MaxUnhealthy);
+        var degraded = index.ListAsync<ServerSnapshot>(null, null, new Dictionary<string, string> { ["health"] = "degraded" }, null, MaxUnhealthy);
+        await Task.WhenAll(counts, down, degraded);
+        return TypedResults.Ok(new Fleet(
+            counts.Result.Total,
+            counts.Result.ByStatus,
+            EntityQueries.Facet(counts.Result, "health"),
+            EntityQueries.Facet(counts.Result, "role"),
+            EntityQueries.Facet(counts.Result, "region"),
+            [.. down.Result.Items.Concat(degraded.Result.Items).Take(MaxUnhealthy)]));
+    }
+
+    public static Ok<IReadOnlyList<FleetSample>> GetFleetHistory(FleetHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return TypedResults.Ok(history.Samples);
+    }
+}

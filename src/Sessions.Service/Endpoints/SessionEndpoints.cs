@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Sessions;
+using Sessions.Canonical;
+using Sessions.Service.Queries;
+
+namespace Sessions.Service.Endpoints;
+
+/// <summary><c>/api/sessions</c>: sessions by status and provider, and one session with its timeline.</summary>
+public static class SessionEndpoints
+{
+    public static IEndpointRouteBuilder MapSessionEndpoints(this IEndpointRouteBuilder api)
+    {
+        var sessions = api.MapGroup("/sessions").WithTags("Sessions");
+        sessions.MapGet("", ListSessionsAsync).WithName("ListSessions");
+        sessions.MapGet("/{provider}/{id}", GetSessionAsync).WithName("GetSession");
+        return api;
+    }
+
+    public static Task<Results<Ok<Page<SessionSnapshot>>, ProblemHttpResult>> ListSessionsAsync(
+        IndexReader index, string? status, string? provider, int? limit, string? cursor) =>
+        EntityQueries.ListAsync<SessionSnapshot, SessionStatus>(index, status, provider, null, limit, cursor);
+
+    public static Task<Results<Ok<SessionSnapshot>, ProblemHttpResult>> GetSessionAsync(string provider, string id, IGrainFactory grains) =>
+        EntityQueries.GetAsync<ISessionGrain, SessionSnapshot>(grains, provider, id);
+}

@@ -1,0 +1,34 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sessions.Service.Webhooks;
+
+namespace Sessions.Service.Endpoints;
+
+/// <summary>One raw log entry as the API shows it; the body is returned as the provider sent it, in UTF-8.</summary>
+public sealed record RawWebhookView(
+    long Id, string Source, string Kind, DateTimeOffset ReceivedAt, IReadOnlyDictionary<string, string> Headers, string Body,
+    IReadOnlyList<EventOutcome> Outcomes);
+
+/// <summary><c>/api/webhooks/log</c>: the accepted webhook bodies, for audit and replay.</summary>
+public static class WebhookLogEndpoints
+{
+    public static IEndpointRouteBuilder MapWebhookLogEndpoints(this IEndpointRouteBuilder api)
+    {
+        var log = api.MapGroup("/webhooks/log").WithTags("Webhooks");
+        log.MapGet("", ReadRawLogAsync).WithName("ReadWebhookLog")
+            .WithSummary("Accepted webhook bodies, newest first (signature headers redacted).");
+        return api;
+    }
+
+    public static async Task<Ok<IReadOnlyList<RawWebhookView>>> ReadRawLogAsync(
+        IRawWebhookLog log, string? source, long? before, int? limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var entries = await log.ReadAsync(source, before, Math.Clamp(limit ?? 50, 1, 500), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<RawWebhookView>>(
+        [
+            .. entries.Select(e => new RawWebhookView(
+                e.Id, e.Source, e.Kind, e.ReceivedAt, e.Headers, Encoding.UTF8.GetString(e.Body.Span), e.Outcomes)),
+        ]);
+    }
+}
