@@ -227,6 +227,9 @@ class Profiler:
         if target.pid:
             self.report(tag, "counters", summarise_counters(self.file(tag, "counters.csv")))
         if target.pid and self.perf:
+            # perf report names JIT-compiled frames only while the map is where the runtime wrote it: keep a copy, to
+            # report again later (put it back under that name).
+            shutil.copy(f"/tmp/perf-{target.pid}.map", self.file(tag, f"perf-{target.pid}.map"))
             for kind, sort, flags, top in (("perf-modules", "dso", ["--no-children"], 15),
                                            ("perf-exclusive", "dso,symbol", ["--no-children"], 40),
                                            ("perf-inclusive", "dso,symbol", ["--children"], 80)):
@@ -269,14 +272,19 @@ def duration(seconds: int) -> str:
 
 
 def summarise_counters(path: str) -> str:
-    """Each counter's mean over the run (per second for the ones that count up)."""
-    values = {}
+    """Each counter's mean over the run: of its readings, or for a rate, per second (a second without one counts 0)."""
+    values, rates, seconds = {}, set(), set()
     with open(path, encoding="utf-8") as csv:
         next(csv)
         for line in csv:
-            name, _, value = line.rstrip("\n").split(",", 2)[2].rsplit(",", 2)
+            stamp, _, rest = line.rstrip("\n").split(",", 2)
+            name, kind, value = rest.rsplit(",", 2)
             values.setdefault(name, []).append(float(value))
-    return "\n".join(f"{name}: {sum(v) / len(v):,.1f}" for name, v in sorted(values.items()))
+            seconds.add(stamp)
+            if kind == "Rate":
+                rates.add(name)
+    return "\n".join(f"{name}: {sum(v) / (len(seconds) if name in rates else len(v)):,.1f}"
+                     for name, v in sorted(values.items()))
 
 
 def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps: Timestamps, profiler) -> dict:
