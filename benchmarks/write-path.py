@@ -19,8 +19,9 @@ warm-up, no ANALYZE. wrk (and pgbench) keep 32 connections busy from 2 threads.
 
 Per run: requests/s, p50 and p99, non-2xx answers and socket errors (any of them fails the whole run, after the
 table), the ratio to the receiver's requests/s of the same workload and temperature, CPU milliseconds per request of
-the service process, of PostgreSQL (every backend, running or ended) and of the load generator, how busy the machine
-was and how many cores other processes took meanwhile (the machine is shared: ratios within one run are what count).
+the service process, of PostgreSQL (every backend, running or ended) and of the load generator, the ratio of the
+receiver's CPU per request to the run's (what the throughput ratio would be if both got the same CPU), how busy the
+machine was and how many cores other processes took meanwhile (the machine is shared: ratios within one run count).
 Both .NET processes run as in production: Release build, Production environment, logging at Warning, the runtime's
 default (server) GC. The receiver gets the Npgsql settings Sessions gives itself (auto-prepare, no reset on close).
 
@@ -330,18 +331,25 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
     return result
 
 
+def cpu_ms(result: dict) -> float:
+    return result["service_cpu_ms"] + result["postgres_cpu_ms"] + result["client_cpu_ms"]
+
+
 def print_table(results: list) -> None:
+    """The figures, and two ratios to the receiver: of requests/s, and of CPU per request (what the throughput ratio
+    would be if each got the same CPU: on a shared machine the other load takes more from some runs than others)."""
     print("\n| workload | temp | scenario | req/s | × receiver | p50 ms | p99 ms | non-2xx + errors | "
-          "CPU ms/req: service / PostgreSQL / load gen | machine busy | other load (cores) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "CPU ms/req: service / PostgreSQL / load gen | × receiver by CPU | machine busy | other load (cores) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        receiver = next((x["rps"] for x in results if x["scenario"] == "receiver" and x["workload"] == r["workload"]
+        receiver = next((x for x in results if x["scenario"] == "receiver" and x["workload"] == r["workload"]
                          and x["temp"] == r["temp"]), None)
-        ratio = f"{r['rps'] / receiver:.2f}×" if receiver else "–"
+        ratio = f"{r['rps'] / receiver['rps']:.2f}×" if receiver else "–"
+        by_cpu = f"{cpu_ms(receiver) / cpu_ms(r):.2f}×" if receiver else "–"
         failures = r["failures"] + r["unmeasured_failures"]
         print(f"| {r['workload']} | {r['temp']} | {r['scenario']} | {r['rps']:,.0f} | {ratio} | {r['p50_us'] / 1000:.1f} | "
               f"{r['p99_us'] / 1000:.1f} | {failures} | {r['service_cpu_ms']:.3f} / {r['postgres_cpu_ms']:.3f} / "
-              f"{r['client_cpu_ms']:.3f} | {100 * r['machine_busy']:.0f}% | {r['other_cores']:.2f} |")
+              f"{r['client_cpu_ms']:.3f} | {by_cpu} | {100 * r['machine_busy']:.0f}% | {r['other_cores']:.2f} |")
 
 
 class SqliteWal:
