@@ -52,6 +52,13 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def reaped_children_cpu_seconds(pid: int) -> float:
+    """CPU time of the children a process has waited for: PostgreSQL's backends once their clients disconnect."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
 def busy_and_total_ticks() -> tuple:
     """The machine's CPU ticks: (busy, total) since boot, from /proc/stat."""
     with open("/proc/stat", encoding="ascii") as stat:
@@ -68,7 +75,8 @@ def rss_mib(pid: int) -> float:
 class Postgres:
     """A throwaway server from the machine's binaries, durable defaults (fsync, synchronous_commit on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: str = "") -> None:
+        """settings: more server options for the command line ("-c name=value …")."""
         self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
         self.dir = tempfile.mkdtemp(prefix="sessions-bench-pg-")
         self.port = free_port()
@@ -77,7 +85,7 @@ class Postgres:
             shutil.chown(self.dir, "postgres")
         self.run("initdb", "-D", f"{self.dir}/data", "-U", "postgres", "-A", "trust", quiet=True)
         self.run("pg_ctl", "-D", f"{self.dir}/data", "-l", f"{self.dir}/log", "-w", "start", "-o",
-                 f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=400", quiet=True)
+                 f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=400 {settings}", quiet=True)
         self.databases = 0
 
     def run(self, tool: str, *args: str, quiet: bool = False) -> str:
@@ -95,10 +103,10 @@ class Postgres:
         return f"Host=127.0.0.1;Port={self.port};Database={name};Username=postgres;Maximum Pool Size=200"
 
     def cpu_seconds(self) -> float:
-        """CPU time of the postmaster and every process it started (backends, writers, autovacuum) that is still running."""
+        """CPU time of the postmaster and every process it started (backends, writers, autovacuum), running or ended."""
         with open(f"{self.dir}/data/postmaster.pid", encoding="ascii") as pidfile:
             postmaster = int(pidfile.readline())
-        total = cpu_seconds(postmaster)
+        total = cpu_seconds(postmaster) + reaped_children_cpu_seconds(postmaster)
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 try:
@@ -114,6 +122,19 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def wait_ready(url: str, log: str) -> None:
+    """Until GET /health/ready answers 200, for at most 90 s."""
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/health/ready", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"service on {url} not ready; see {log}")
+
+
 class Service:
     """One Release service process (Development environment: the test-only webhook sources the simulator signs for)."""
 
@@ -127,15 +148,7 @@ class Service:
         env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Development", DOTNET_gcServer="0")
         # The content root is the build output, where appsettings.Development.json is.
         self.process = subprocess.Popen(args, cwd=os.path.dirname(SERVICE), stdout=self.log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "/health/ready", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"service on {self.url} not ready; see {self.log.name}")
+        wait_ready(self.url, self.log.name)
 
     def stop(self) -> None:
         self.process.terminate()
