@@ -11,8 +11,9 @@ namespace Sessions.Grains.Entities;
 /// <summary>
 /// The thin grain around a kind's pure state machine: dedupe and fold (in <see cref="EntityLog"/>), append the event to
 /// the entity's journal before answering, then file the entity in its index shard. The full record (the snapshot, in
-/// Orleans grain storage) is written behind, every <see cref="SnapshotOptions.SnapshotEvery"/> events and on
-/// deactivation; an activation loads it and replays the journal after it. Non-reentrant, so each event is applied
+/// Orleans grain storage) is written behind, every <see cref="SnapshotOptions.SnapshotEvery"/> events; an activation
+/// loads it and replays the journal after it. Deactivation writes nothing: a mass deactivation (idle collection, a
+/// silo's shutdown) would otherwise cost a write per grain, where the next activation replays at most that many entries. Non-reentrant, so each event is applied
 /// atomically. If an append fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the
 /// activation is dropped, without a snapshot, so the next call reloads what storage really holds.
 /// </summary>
@@ -42,14 +43,6 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
 
         // Re-file on activation: an index shard that lost recent updates (a silo crash) is repaired by the entities' return.
         Publish(notify: false);
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        if (record.State.Version > _snapshotVersion && !_diverged)
-        {
-            await WriteSnapshotAsync();
-        }
     }
 
     public Task<TransitionOutcome> ApplyAsync(CanonicalEvent evt) => ApplyAsync(evt, request: null);
@@ -139,8 +132,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         Publish(notify: outcome is TransitionOutcome.Applied);
         if (!wasFinished && record.State.FinishedObservedAt.HasValue)
         {
-            // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it),
-            // which writes its snapshot.
+            // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it).
             DeactivateOnIdle();
         }
         else if (record.State.Version - _snapshotVersion >= snapshots.Value.SnapshotEvery)
