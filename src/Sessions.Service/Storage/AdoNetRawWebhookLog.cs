@@ -30,16 +30,17 @@ internal sealed class AdoNetRawWebhookLog : IRawWebhookLog, IAsyncDisposable
         _writer = Task.Run(WriteBatchesAsync);
     }
 
-    public async Task AppendAsync(RawWebhook entry, CancellationToken cancellationToken)
-    {
-        var pending = new PendingAppend(entry);
-        if (!_pending.Writer.TryWrite(pending))
+    public Task AppendAsync(RawWebhook entry, CancellationToken cancellationToken) =>
+        StorageTracing.TraceAsync("append raw webhook", entry.Source, async () =>
         {
-            throw new InvalidOperationException("The raw webhook log is shut down.");
-        }
+            var pending = new PendingAppend(entry);
+            if (!_pending.Writer.TryWrite(pending))
+            {
+                throw new InvalidOperationException("The raw webhook log is shut down.");
+            }
 
-        await pending.Committed.Task.WaitAsync(cancellationToken);
-    }
+            await pending.Committed.Task.WaitAsync(cancellationToken);
+        });
 
     public async ValueTask DisposeAsync()
     {
