@@ -12,31 +12,16 @@ internal static class StorageTracing
 
     private static readonly ActivitySource Source = new(SourceName);
 
-    /// <summary>Runs <paramref name="write"/> inside a span named <paramref name="operation"/> about <paramref name="target"/>; a failure marks the span as an error.</summary>
-    public static async Task<T> TraceAsync<T>(string operation, string target, Func<Task<T>> write)
+    /// <summary>
+    /// Starts the span of one write, named <paramref name="operation"/>, tagged with what <paramref name="target"/> says of
+    /// <paramref name="subject"/>; dispose it when the write is durable. Null, and nothing computed, when nobody listens
+    /// (no OTLP endpoint), so the write path pays nothing then.
+    /// </summary>
+    public static Activity? StartWrite<T>(string operation, T subject, Func<T, string> target)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        using var activity = Source.StartActivity(operation);
-        activity?.SetTag("sessions.storage.target", target);
-        try
-        {
-            return await write();
-        }
-        catch (Exception ex)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            throw;
-        }
-    }
-
-    /// <inheritdoc cref="TraceAsync{T}(string, string, Func{Task{T}})"/>
-    public static Task TraceAsync(string operation, string target, Func<Task> write)
-    {
-        ArgumentNullException.ThrowIfNull(write);
-        return TraceAsync(operation, target, async () =>
-        {
-            await write();
-            return true;
-        });
+        ArgumentNullException.ThrowIfNull(target);
+        var activity = Source.StartActivity(operation);
+        activity?.SetTag("sessions.storage.target", target(subject));
+        return activity;
     }
 }

@@ -46,18 +46,15 @@ internal sealed class StorageWriteGate(IOptions<HostingOptions> options)
     }
 }
 
-/// <summary>
-/// Orleans' grain storage with its writes and clears through the <see cref="StorageWriteGate"/>, each in a
-/// <see cref="StorageTracing"/> span; reads go straight through.
-/// </summary>
+/// <summary>Orleans' grain storage with its writes and clears through the <see cref="StorageWriteGate"/>; reads go straight through.</summary>
 internal sealed class GatedGrainStorage(IGrainStorage inner, StorageWriteGate gate) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        StorageTracing.TraceAsync("write grain state", grainId.ToString(), () => gate.RunAsync(() => inner.WriteStateAsync(stateName, grainId, grainState)));
+        gate.RunAsync(() => inner.WriteStateAsync(stateName, grainId, grainState));
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        StorageTracing.TraceAsync("clear grain state", grainId.ToString(), () => gate.RunAsync(() => inner.ClearStateAsync(stateName, grainId, grainState)));
+        gate.RunAsync(() => inner.ClearStateAsync(stateName, grainId, grainState));
 }
