@@ -88,6 +88,7 @@ internal static class OrleansHosting
             {
                 client.AddActivityPropagation();
             }
+
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
 
             // A call already sent to a silo that is then killed is not failed when the silo is declared dead: it waits for
