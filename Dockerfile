@@ -10,12 +10,19 @@ COPY src/Sessions.Abstractions/Sessions.Abstractions.csproj src/Sessions.Abstrac
 COPY src/Sessions.Grains/Sessions.Grains.csproj src/Sessions.Grains/
 COPY src/Sessions.Webhooks/Sessions.Webhooks.csproj src/Sessions.Webhooks/
 COPY src/Sessions.Service/Sessions.Service.csproj src/Sessions.Service/
-RUN dotnet restore src/Sessions.Service/Sessions.Service.csproj
+
+# ReadyToRun: the assemblies are compiled ahead of time for the image's architecture, so a new silo serves at full speed
+# at once instead of spending its first minute under load in the JIT. It needs a runtime identifier, and --no-restore
+# below needs restore to have seen the same one: -a takes Docker's TARGETARCH (amd64, arm64) and the OS is the SDK
+# image's (linux). Still framework-dependent: the runtime comes from the aspnet image.
+ARG TARGETARCH
+RUN dotnet restore src/Sessions.Service/Sessions.Service.csproj -a "$TARGETARCH" -p:PublishReadyToRun=true
 
 # The versioned SQL is embedded into the service at build time.
 COPY deploy/sql/ deploy/sql/
 COPY src/ src/
-RUN dotnet publish src/Sessions.Service/Sessions.Service.csproj -c Release -o /app --no-restore /p:UseAppHost=false
+RUN dotnet publish src/Sessions.Service/Sessions.Service.csproj -c Release -o /app --no-restore -a "$TARGETARCH" \
+    --no-self-contained -p:PublishReadyToRun=true -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS final
 WORKDIR /app

@@ -2,12 +2,17 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing.Webhooks;
 
 namespace Sessions.Service.Tests;
 
-/// <summary>The raw webhook log keeps what was accepted (signatures redacted) and /metrics counts every outcome.</summary>
+/// <summary>
+/// The raw webhook log keeps what was accepted (signatures redacted); /metrics counts every outcome, beside what the
+/// libraries measure; no trace is recorded without somewhere to send it.
+/// </summary>
 public sealed class WebhookLogAndMetricsTests(WebhookApiFactory api) : IClassFixture<WebhookApiFactory>
 {
     [Fact]
@@ -45,12 +50,33 @@ public sealed class WebhookLogAndMetricsTests(WebhookApiFactory api) : IClassFix
         await api.PostAsync("dyte", request);
         await api.PostAsync("dyte", TestSources.Request(fixture.Body));
 
-        var metrics = await api.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        var metrics = PrometheusScrape.Parse(await api.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
 
-        Assert.Contains("sessions_webhook_received_total{source=\"dyte\",kind=\"dyte\"} 3", metrics, StringComparison.Ordinal);
-        Assert.Contains("sessions_webhook_events_total{source=\"dyte\",kind=\"dyte\",outcome=\"applied\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("sessions_webhook_events_total{source=\"dyte\",kind=\"dyte\",outcome=\"duplicate\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("sessions_webhook_rejected_total{source=\"dyte\",kind=\"dyte\",reason=\"unauthorized\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("sessions_webhook_duration_seconds_count{source=\"dyte\",kind=\"dyte\"} 2", metrics, StringComparison.Ordinal);
+        (string, string)[] dyte = [("source", "dyte"), ("kind", "dyte")];
+        Assert.Equal(3, metrics.Value("sessions_webhook_received_total", dyte));
+        Assert.Equal(1, metrics.Value("sessions_webhook_events_total", [.. dyte, ("outcome", "applied")]));
+        Assert.Equal(1, metrics.Value("sessions_webhook_events_total", [.. dyte, ("outcome", "duplicate")]));
+        Assert.Equal(1, metrics.Value("sessions_webhook_rejected_total", [.. dyte, ("reason", "unauthorized")]));
+        Assert.Equal(2, metrics.Value("sessions_webhook_duration_seconds_count", dyte));
+    }
+
+    [Fact]
+    public async Task MetricsCarryWhatOrleansAspNetCoreAndTheRuntimeMeasureBesideTheService()
+    {
+        var fixture = FixtureFiles.Get("fastpix/01-video.live_stream.created.json");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("fastpix", TestSources.FixtureRequest(fixture))).StatusCode);
+
+        var metrics = PrometheusScrape.Parse(await api.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken));
+
+        Assert.True(metrics.Value("sessions_webhook_received_total", ("source", "fastpix"), ("kind", "fastpix")) >= 1);
+        Assert.True(metrics.Value("orleans_grains", ("grain_type", "livestream")) >= 1, "Orleans counts the livestream grain the webhook activated");
+        Assert.NotEmpty(metrics.Matching("http_server_request_duration_seconds_count", ("http_route", "/webhooks/{source}"), ("http_response_status_code", "200")));
+        Assert.Contains("dotnet_gc_collections_total", metrics.Names);
+    }
+
+    [Fact]
+    public void WithoutAnOtlpEndpointNothingIsTraced()
+    {
+        Assert.Null(api.Factory.Services.GetService<TracerProvider>());
     }
 }

@@ -64,7 +64,7 @@ public static class HostingExtensions
         }
 
         services.AddSingleton<SessionsMetrics>();
-        services.AddSingleton<PrometheusText>();
+        TelemetryHosting.AddTelemetry(builder);
 
         services.AddSingleton<ApiKeys>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -95,9 +95,7 @@ public static class HostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // Created now, not on the first scrape, so /metrics counts from the first request; the key is printed at start.
-        app.Services.GetRequiredService<PrometheusText>();
-        app.Services.GetRequiredService<SessionsMetrics>();
+        // Created now, not on the first request, so a generated key is printed at start.
         app.Services.GetRequiredService<ApiKeys>();
         return app;
     }

@@ -38,6 +38,10 @@ internal static class OrleansHosting
         builder.UseOrleans(silo =>
         {
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
+            if (TelemetryHosting.TracesExported(builder.Configuration))
+            {
+                silo.AddActivityPropagation();
+            }
 
             // Kubernetes hosting, registered later, applies ORLEANS_CLUSTER_ID and ORLEANS_SERVICE_ID on top of this;
             // HostingOptions takes its identity from the same variables then, so the two never disagree.
@@ -80,6 +84,11 @@ internal static class OrleansHosting
         builder.UseOrleansClient(client =>
         {
             client.Services.AddSerializer(s => s.AddSessionsSerialization());
+            if (TelemetryHosting.TracesExported(builder.Configuration))
+            {
+                client.AddActivityPropagation();
+            }
+
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
 
             // A call already sent to a silo that is then killed is not failed when the silo is declared dead: it waits for

@@ -2,13 +2,16 @@ using System.Diagnostics.Metrics;
 
 namespace Sessions.Service.Metrics;
 
-/// <summary>The service's own instruments (meter <c>Sessions</c>), exported on <c>/metrics</c> and to any OpenTelemetry listener.</summary>
+/// <summary>The service's own instruments (meter <c>Sessions</c>), exported through OpenTelemetry on <c>/metrics</c> and over OTLP.</summary>
 public sealed class SessionsMetrics : IDisposable
 {
     public const string MeterName = "Sessions";
 
     /// <summary>Label value used for a source name that is not configured, so attackers cannot create label values.</summary>
     public const string UnknownSource = "_unknown";
+
+    /// <summary>Bucket bounds of the duration histogram, in seconds: a millisecond to ten seconds.</summary>
+    private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
     private readonly Meter _meter;
     private readonly Counter<long> _received;
@@ -23,7 +26,8 @@ public sealed class SessionsMetrics : IDisposable
         _received = _meter.CreateCounter<long>("sessions_webhook_received", "{request}", "Webhook requests received, by source");
         _events = _meter.CreateCounter<long>("sessions_webhook_events", "{event}", "Webhook events by outcome: applied, duplicate, stale, ignored");
         _rejected = _meter.CreateCounter<long>("sessions_webhook_rejected", "{request}", "Webhook requests rejected, by reason");
-        _duration = _meter.CreateHistogram<double>("sessions_webhook_duration", "s", "Time from request to durable answer");
+        _duration = _meter.CreateHistogram("sessions_webhook_duration", "s", "Time from request to durable answer", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
     public void Received(string source, string kind) =>

@@ -63,6 +63,7 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private async Task EnqueueAsync(Write write)
     {
+        using var span = StorageTracing.StartWrite(write.Operation, write, static w => w.Target);
         if (!_pending.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("Storage is shut down.");
@@ -220,11 +221,31 @@ internal sealed class GroupCommit : IAsyncDisposable
     private abstract record Write
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>What its trace span is called, and what it writes to.</summary>
+        public abstract string Operation { get; }
+
+        public abstract string Target { get; }
     }
 
-    private sealed record JournalAppend(string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, RawWebhook? Request) : Write;
+    private sealed record JournalAppend(string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, RawWebhook? Request) : Write
+    {
+        public override string Operation => Request is null ? "append journal" : "append journal and raw webhook";
 
-    private sealed record JournalTrim(string GrainType, string Key, long BeforeVersion) : Write;
+        public override string Target => $"{GrainType}/{Key}";
+    }
 
-    private sealed record RequestAppend(RawWebhook Request) : Write;
+    private sealed record JournalTrim(string GrainType, string Key, long BeforeVersion) : Write
+    {
+        public override string Operation => "trim journal";
+
+        public override string Target => $"{GrainType}/{Key}";
+    }
+
+    private sealed record RequestAppend(RawWebhook Request) : Write
+    {
+        public override string Operation => "append raw webhook";
+
+        public override string Target => Request.Source;
+    }
 }
