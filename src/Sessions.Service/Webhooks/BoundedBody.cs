@@ -20,9 +20,9 @@ internal static class BoundedBody
             {
                 if (length >= limit)
                 {
-                    // Full at the limit: one more byte means too large.
+                    // Full at the limit: one more byte means too large. (Typed, so a null never converts to an empty body.)
                     var probe = new byte[1];
-                    return await request.Body.ReadAsync(probe, cancellationToken) == 0 ? buffer : null;
+                    return await request.Body.ReadAsync(probe, cancellationToken) == 0 ? buffer.AsMemory() : (ReadOnlyMemory<byte>?)null;
                 }
 
                 Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit));
