@@ -47,7 +47,7 @@ namespace Sessions.Service.Endpoints
             app.MapWebhookEndpoints();                                     // POST /webhooks/{source}
             app.MapMetricsEndpoints();                                     // /metrics
 
-            var api = app.MapGroup("/api").RequireAuthorization();
+            var api = app.MapGroup("/api").RequireAuthorization().WithRawPathIds();
             api.MapOverviewEndpoints();                                    // /api/overview
             api.MapServerEndpoints();                                      // /api/servers, /api/fleet, /api/fleet/history
             api.MapSessionEndpoints();                                     // /api/sessions

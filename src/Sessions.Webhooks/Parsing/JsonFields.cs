@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Sessions.Canonical;
 
 namespace Sessions.Webhooks.Parsing;
 
 /// <summary>
 /// One JSON object of a webhook body together with its path, so that every field read can name itself in an error.
 /// Required reads fail with a <see cref="PayloadException"/>; optional reads treat a value of the wrong type as absent,
-/// so a provider that adds or reshapes a detail field does not get its events rejected.
+/// so a provider that adds or reshapes a detail field does not get its events rejected. Identifier fields (named
+/// <c>id</c>, <c>…Id</c>, <c>…_id</c> or <c>…UUID</c>) that are present must be valid <see cref="EntityIds"/>, required or not.
 /// </summary>
 internal readonly struct JsonFields
 {
@@ -47,6 +49,11 @@ internal readonly struct JsonFields
     /// <summary>A string, or null when absent, null, empty or not a string (an empty id names nothing).</summary>
     public string? OptionalString(string name) =>
         TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String && ReadString(value, name) is { Length: > 0 } text ? text : null;
+
+    /// <summary>Whether a field holds an identifier, by its name: <c>id</c>, <c>channelId</c>, <c>rec_id</c>, <c>roomUUID</c>.</summary>
+    private static bool IsIdentifier(string name) =>
+        name == "id" || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("_id", StringComparison.Ordinal)
+        || name.EndsWith("UUID", StringComparison.Ordinal);
 
     public JsonFields RequiredObject(string name)
     {
@@ -136,15 +143,20 @@ internal readonly struct JsonFields
 
     private string ReadString(JsonElement value, string name)
     {
+        string text;
         try
         {
-            return value.GetString()!;
+            text = value.GetString()!;
         }
         catch (InvalidOperationException)
         {
             // A lone surrogate escape such as "\uD800" is valid JSON syntax but no valid text.
             throw PayloadException.WrongType(PathOf(name), "valid text");
         }
+
+        return IsIdentifier(name) && text.Length > 0 && EntityIds.Problem(text) is { } problem
+            ? throw new PayloadException($"field '{PathOf(name)}' {problem}")
+            : text;
     }
 
     private string PathOf(string name) => _path.Length == 0 ? name : $"{_path}.{name}";
