@@ -85,7 +85,7 @@ internal static class LiveSwitchEvents
     private static ServerInfo ServerInfo(JsonFields server) => new(
         MachineName: server.OptionalString("machineName"),
         Version: server.OptionalString("version"),
-        CoreCount: server.OptionalInt("coreCount"),
+        CoreCount: (int?)server.OptionalWhole("coreCount", 1, JsonFields.MaxCores),
         OperatingSystem: server.OptionalString("operatingSystem"),
         OperatingSystemVersion: server.OptionalString("operatingSystemVersion"),
         Region: server.OptionalString("region"),

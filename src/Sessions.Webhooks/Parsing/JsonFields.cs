@@ -74,23 +74,34 @@ internal readonly struct JsonFields
             ? value.ValueKind == JsonValueKind.True
             : null;
 
-    /// <summary>A number, also accepted as a numeric string; fractions are truncated.</summary>
-    public long? OptionalLong(string name)
+    /// <summary>The largest whole number a JSON reader that uses doubles (the dashboard, JavaScript) reads exactly: 2^53 - 1.</summary>
+    public const long MaxSafeWhole = 9_007_199_254_740_991;
+
+    /// <summary>The most cores a server is believed to report; more is a mistake, not a machine.</summary>
+    public const int MaxCores = 65_536;
+
+    /// <summary>
+    /// A detail number: a JSON number that is whole (<c>1e3</c> counts) and within [<paramref name="min"/>,
+    /// <paramref name="max"/>]. Anything else (a string such as <c>"12"</c>, a fraction, <c>-5</c>, <c>1e100</c>) is
+    /// treated as absent: the number is a detail, and the event it comes with still counts.
+    /// </summary>
+    public long? OptionalWhole(string name, long min, long max)
     {
-        if (!TryGetValue(name, out var value))
+        if (!TryGetValue(name, out var value) || value.ValueKind != JsonValueKind.Number)
         {
             return null;
         }
-        if (value.ValueKind == JsonValueKind.Number)
+        long whole;
+        if (!value.TryGetInt64(out whole))
         {
-            return value.TryGetInt64(out var whole) ? whole
-                : value.TryGetDouble(out var real) && Math.Abs(real) < long.MaxValue ? (long)real
-                : null;
+            if (!value.TryGetDouble(out var real) || real != Math.Floor(real) || Math.Abs(real) > MaxSafeWhole)
+            {
+                return null;
+            }
+            whole = (long)real;
         }
-        return value.ValueKind == JsonValueKind.String && long.TryParse(ReadString(value, name), out var parsed) ? parsed : null;
+        return whole >= min && whole <= max ? whole : null;
     }
-
-    public int? OptionalInt(string name) => OptionalLong(name) is { } value && value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
 
     public IReadOnlyList<string>? OptionalStrings(string name)
     {
