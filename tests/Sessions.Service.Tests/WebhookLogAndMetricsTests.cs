@@ -45,7 +45,8 @@ public sealed class WebhookLogAndMetricsTests(WebhookApiFactory api) : IClassFix
         await api.PostAsync("dyte", request);
         await api.PostAsync("dyte", TestSources.Request(fixture.Body));
 
-        var metrics = await api.Client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        using var scrape = await api.Client.SendAsync(WebhookApiFactory.Api(HttpMethod.Get, "/metrics"), TestContext.Current.CancellationToken);
+        var metrics = await scrape.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         Assert.Contains("sessions_webhook_received_total{source=\"dyte\",kind=\"dyte\"} 3", metrics, StringComparison.Ordinal);
         Assert.Contains("sessions_webhook_events_total{source=\"dyte\",kind=\"dyte\",outcome=\"applied\"} 1", metrics, StringComparison.Ordinal);

@@ -3,14 +3,11 @@ using Sessions.Service.Metrics;
 
 namespace Sessions.Service.Endpoints;
 
-/// <summary><c>GET /metrics</c>: the service's own series in the Prometheus text format, for a scraper (no API key).</summary>
+/// <summary><c>GET /metrics</c>: the service's own series in the Prometheus text format, for a scraper (API key unless <c>Api:PublicMetrics</c>).</summary>
 public static class MetricsEndpoints
 {
-    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
-    {
+    public static RouteHandlerBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/metrics", GetMetrics).WithName("Metrics").ExcludeFromDescription();
-        return app;
-    }
 
     public static ContentHttpResult GetMetrics(PrometheusText prometheus)
     {
