@@ -81,10 +81,11 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>The middleware: problem details for errors, the dashboard's static files, then the API key's authentication and authorization.</summary>
+    /// <summary>The middleware: security headers, problem details for errors, the dashboard's static files, then the API key's authentication and authorization.</summary>
     public static WebApplication UseSessions(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
