@@ -61,7 +61,7 @@ public sealed class IndexStoreTests(PostgresServer postgres)
         }).Build());
 
     private static AdoNetIndexStore Store(DbDataSource dataSource, HostingOptions settings) =>
-        new(dataSource, Options.Create(settings), new StorageWriteGate(Options.Create(settings)));
+        new(dataSource, Options.Create(settings), new StorageWriteGate(Options.Create(settings), new StorageWriteHealth(Options.Create(settings), TimeProvider.System)));
 
     private static KeyValuePair<string, byte[]> Entry(string key, string payload) => KeyValuePair.Create(key, Encoding.UTF8.GetBytes(payload));
 

@@ -37,6 +37,7 @@ public static class HostingExtensions
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageWriteHealth>();
         services.AddSingleton<StorageWriteGate>();
         AddStorage(services, hosting.Storage.StorageMode);
 
