@@ -52,6 +52,7 @@ public static class HostingExtensions
         }
 
         services.AddHostedService<RawWebhookLogJanitor>();
+        services.AddSingleton<BodyMemoryBudget>();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<IndexReader>();
         services.AddSingleton<ChangeFeed>();

@@ -21,6 +21,7 @@ public sealed partial class WebhookIngest(
     IOptionsMonitor<WebhookOptions> options,
     IGrainFactory grains,
     IRawWebhookLog rawLog,
+    BodyMemoryBudget bodyBudget,
     SessionsMetrics metrics,
     TimeProvider time,
     ILogger<WebhookIngest> logger)
@@ -53,13 +54,28 @@ public sealed partial class WebhookIngest(
                 $"Content-Type is '{request.ContentType}'; send application/json.");
         }
 
-        var body = await BoundedBody.ReadAsync(request, settings.MaxBodyBytes, cancellationToken);
-        if (body is not { } bytes)
+        var (read, body) = await BoundedBody.ReadAsync(request, settings.MaxBodyBytes, bodyBudget, cancellationToken);
+        if (read is BoundedBody.Outcome.TooLarge)
         {
             return Reject(source, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large",
                 $"The body is larger than {settings.MaxBodyBytes} bytes (Webhooks:MaxBodyBytes).");
         }
 
+        if (read is BoundedBody.Outcome.OverBudget)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Reject(source, "busy", StatusCodes.Status503ServiceUnavailable, "Busy",
+                $"The bodies being handled hold the memory budget (Webhooks:MaxConcurrentBodyBytes = {settings.MaxConcurrentBodyBytes}); retry shortly.");
+        }
+
+        // The request owns the pooled body until the raw log has committed it (or failed to): see ApplyAndStoreAsync.
+        using var owned = body!;
+        return await ApplyAndStoreAsync(source, request, owned.Memory, started, cancellationToken);
+    }
+
+    private async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> ApplyAndStoreAsync(
+        WebhookSource source, HttpRequest request, ReadOnlyMemory<byte> bytes, long started, CancellationToken cancellationToken)
+    {
         var receivedAt = time.GetUtcNow();
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var verdict = WebhookPipeline.Handle(source, new WebhookRequest(bytes, headers, request.Query["token"], receivedAt));
@@ -76,8 +92,10 @@ public sealed partial class WebhookIngest(
         try
         {
             outcomes = await Task.WhenAll(items.Select(ApplyAsync));
+            // Not cancelled with the request: the log may hold the pooled bytes until its batch commits, and the buffer
+            // goes back to the pool as soon as this returns.
             await rawLog.AppendAsync(
-                new RawWebhook(0, source.Name, source.Kind, receivedAt, LoggedHeaders(headers), bytes, outcomes), cancellationToken);
+                new RawWebhook(0, source.Name, source.Kind, receivedAt, LoggedHeaders(headers), bytes, outcomes), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

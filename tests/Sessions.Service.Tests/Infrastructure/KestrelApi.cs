@@ -30,6 +30,9 @@ public class KestrelApi : IAsyncLifetime
 
     public string ConnectionString => _folder.SqliteConnectionString;
 
+    /// <summary>The service's container, to look at its state.</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     /// <summary>The SQLite file the service stores in.</summary>
     public string DatabaseFile => Path.Combine(_folder.Path, "sessions.db");
 
