@@ -47,6 +47,7 @@ public sealed class PooledBody : IDisposable
     private readonly BodyMemoryBudget _budget;
     private byte[]? _buffer;
     private int _length;
+    private bool _abandoned;
 
     internal PooledBody(BodyMemoryBudget budget) => _budget = budget;
 
@@ -79,6 +80,12 @@ public sealed class PooledBody : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// A write that failed may still hold the bytes: on dispose the budget is released, but the buffer is left to the
+    /// garbage collector instead of going back to the pool, where another request would overwrite it.
+    /// </summary>
+    public void Abandon() => _abandoned = true;
+
     public void Dispose()
     {
         if (_buffer is not null)
@@ -91,7 +98,10 @@ public sealed class PooledBody : IDisposable
     private void Return()
     {
         _budget.Release(_buffer!.Length);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (!_abandoned)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
     }
 }
 

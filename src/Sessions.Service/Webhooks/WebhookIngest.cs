@@ -70,14 +70,25 @@ public sealed partial class WebhookIngest(
                 $"The bodies being handled hold the memory budget (Webhooks:MaxConcurrentBodyBytes = {settings.MaxConcurrentBodyBytes}); retry shortly.");
         }
 
-        // The request owns the pooled body until the raw log has committed it (or failed to): see ApplyAndStoreAsync.
+        // The request owns the pooled body and returns it once every write holding it has committed. When storing
+        // failed, a write may still hold the bytes (a grain call that timed out while its commit is queued): the buffer
+        // is then left to the garbage collector rather than handed to another request.
         using var owned = body!;
-        return await ApplyAndStoreAsync(source, request, owned.Memory, started, cancellationToken);
+        try
+        {
+            return await ApplyAndStoreAsync(source, request, owned, started, cancellationToken);
+        }
+        catch
+        {
+            owned.Abandon();
+            throw;
+        }
     }
 
     private async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> ApplyAndStoreAsync(
-        WebhookSource source, HttpRequest request, ReadOnlyMemory<byte> bytes, long started, CancellationToken cancellationToken)
+        WebhookSource source, HttpRequest request, PooledBody body, long started, CancellationToken cancellationToken)
     {
+        var bytes = body.Memory;
         var receivedAt = time.GetUtcNow();
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var verdict = WebhookPipeline.Handle(source, new WebhookRequest(bytes, headers, request.Query["token"], receivedAt));
@@ -102,6 +113,7 @@ public sealed partial class WebhookIngest(
         {
             // Whatever went wrong, the events are not known to be stored: 503 makes the provider retry, and dedupe absorbs
             // the events of this body that did get stored.
+            body.Abandon();
             LogNotStored(logger, ex, source.Name);
             metrics.Rejected(source.Name, source.Kind, "unavailable");
             return TypedResults.Problem(
