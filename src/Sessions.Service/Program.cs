@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using Sessions.Service.Api;
 using Sessions.Service.Endpoints;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
@@ -36,18 +37,22 @@ namespace Sessions.Service.Endpoints
     /// <summary>The routing table, kept beside the entry point; the capacity benchmark hosts the service in-process with it too.</summary>
     public static class SessionsRoutes
     {
-        /// <summary>The middleware, then every endpoint: health, API description, webhooks and metrics open; <c>/api</c> behind the API key.</summary>
+        /// <summary>The middleware, then every endpoint: health and webhooks open; API description and metrics open where configured; <c>/api</c> behind the API key.</summary>
         public static WebApplication MapSessions(this WebApplication app)
         {
             ArgumentNullException.ThrowIfNull(app);
             app.UseSessions();
+            var settings = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
+            var publicDocs = ApiOptions.IsPublic(settings.PublicDocs, app.Environment);
+            var publicMetrics = ApiOptions.IsPublic(settings.PublicMetrics, app.Environment);
             app.MapHealthEndpoints();                                      // /health/live, /health/ready
-            app.MapOpenApi();                                              // /openapi/v1.json
-            app.MapScalarApiReference(o => o.WithTitle("Sessions API"));   // /scalar
+            app.MapOpenApi().RequireApiKeyUnless(publicDocs);              // /openapi/v1.json
+            app.MapScalarApiReference(o => o.WithTitle("Sessions API"))    // /scalar
+                .RequireApiKeyUnless(publicDocs);
             app.MapWebhookEndpoints();                                     // POST /webhooks/{source}
-            app.MapMetricsEndpoints();                                     // /metrics
+            app.MapMetricsEndpoints().RequireApiKeyUnless(publicMetrics);  // /metrics
 
-            var api = app.MapGroup("/api").RequireAuthorization();
+            var api = app.MapGroup("/api").RequireAuthorization().WithRawPathIds();
             api.MapOverviewEndpoints();                                    // /api/overview
             api.MapServerEndpoints();                                      // /api/servers, /api/fleet, /api/fleet/history
             api.MapSessionEndpoints();                                     // /api/sessions
@@ -58,5 +63,10 @@ namespace Sessions.Service.Endpoints
             api.MapWebhookLogEndpoints();                                  // /api/webhooks/log
             return app;
         }
+
+        /// <summary>The API key on <paramref name="builder"/>'s endpoints unless they are configured public (<c>Api:PublicDocs</c>, <c>Api:PublicMetrics</c>).</summary>
+        private static TBuilder RequireApiKeyUnless<TBuilder>(this TBuilder builder, bool isPublic)
+            where TBuilder : IEndpointConventionBuilder =>
+            isPublic ? builder : builder.RequireAuthorization();
     }
 }

@@ -16,7 +16,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         ("sessions", "#/sessions", "sessions"),
         ("sessions-ended", "#/sessions?status=ended", "sessions"),
         ("session", "#/sessions/acme/town-hall", "session"),
-        ("session-fixture", "#/sessions/liveswitch/room-42", "session"),
+        ("session-fixture", "#/sessions/liveswitch/tracker-demo-app:room-42", "session"),
         ("recordings", "#/recordings", "recordings"),
         ("recordings-failed", "#/recordings?status=failed", "recordings"),
         ("recording", "#/recordings/dyte/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "recording"),
@@ -101,7 +101,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var page = dashboard.Page;
 
         await dashboard.GoAsync("#/sessions?status=ended", "sessions");
-        await page.GetByRole(AriaRole.Link, new() { Name = "room-42", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "tracker-demo-app:room-42", Exact = true }).ClickAsync();
         await dashboard.WaitForViewAsync("session");
 
         var participants = page.GetByRole(AriaRole.Region, new() { Name = "Participants" });
@@ -115,7 +115,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
             await Expect(timeline.GetByText(type, new() { Exact = true })).ToBeVisibleAsync();
         }
 
-        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recordings" }).GetByRole(AriaRole.Link, new() { Name = "room-42" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recordings" }).GetByRole(AriaRole.Link, new() { Name = "tracker-demo-app:room-42" })).ToBeVisibleAsync();
         await dashboard.ScreenshotAsync("session-fixture-1280");
 
         await dashboard.GoAsync("#/sessions/acme/town-hall", "session");

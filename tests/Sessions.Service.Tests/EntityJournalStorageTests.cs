@@ -38,9 +38,10 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         var settings = StorageSettings.Of(mode, connectionString);
         await using var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
-        await using var commits = new GroupCommit(dataSource, new StorageWriteGate(settings), settings);
+        var gate = new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System));
+        await using var commits = new GroupCommit(dataSource, gate, settings);
         var journal = new AdoNetEntityJournal(dataSource, commits, settings);
-        var rawLog = new AdoNetRawWebhookLog(dataSource, commits, new StorageWriteGate(settings));
+        var rawLog = new AdoNetRawWebhookLog(dataSource, commits, gate);
 
         // Forty entities at once, each with its request row: they go down in shared commits.
         await Task.WhenAll(Enumerable.Range(0, 40).Select(n =>

@@ -61,14 +61,14 @@ public sealed class FixtureReplayTests
         Assert.Equal("unregistered", Text(await GetAsync(api, "/api/servers/liveswitch/8d4e2c71-0a9b-4f6e-b3c2-1a7e5d9f0c24"), "state"));
 
         // LiveSwitch channel: Alice left after she joined (whatever arrived first), her connection closed, bob's failed.
-        var room = await GetAsync(api, "/api/sessions/liveswitch/room-42");
+        var room = await GetAsync(api, "/api/sessions/liveswitch/tracker-demo-app:room-42");
         Assert.Equal("ended", Text(room, "status"));
         var alice = Assert.Single(room.GetProperty("participants").EnumerateArray());
         Assert.Equal((Alice, false), (Text(alice, "id"), alice.GetProperty("present").GetBoolean()));
         Assert.Equal((0, 1), (room.GetProperty("participantCount").GetInt32(), room.GetProperty("peakParticipants").GetInt32()));
         Assert.Equal(["failed", "closed"], room.GetProperty("connections").EnumerateArray().Select(c => Text(c, "state")).Order().Reverse());
-        Assert.Equal(["room-42"], Ids(room, "recordings"));
-        Assert.Equal("ready", Text(await GetAsync(api, "/api/recordings/liveswitch/room-42"), "status"));
+        Assert.Equal(["tracker-demo-app:room-42"], Ids(room, "recordings"));
+        Assert.Equal("ready", Text(await GetAsync(api, "/api/recordings/liveswitch/tracker-demo-app:room-42"), "status"));
 
         // LiveSwitch presence: Alice unregistered after she registered, so her application counts her but not as registered.
         var client = await GetAsync(api, $"/api/clients/liveswitch/{Alice}");

@@ -53,7 +53,7 @@ public sealed class IndexStoreTests(PostgresServer postgres)
     }
 
     private static AdoNetIndexStore Store(DbDataSource dataSource, IOptions<HostingOptions> settings) =>
-        new(dataSource, settings, new StorageWriteGate(settings));
+        new(dataSource, settings, new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System)));
 
     private static KeyValuePair<string, byte[]> Entry(string key, string payload) => KeyValuePair.Create(key, Encoding.UTF8.GetBytes(payload));
 

@@ -12,11 +12,7 @@ public sealed class StorageWriteGateTests
     [InlineData("postgres", 20)]
     public async Task WritesToSqliteNeverOverlapWhileWritesToPostgresRunTogether(string mode, int expectedMostAtOnce)
     {
-        var gate = new StorageWriteGate(Options.Create(HostingOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Mode"] = mode,
-            ["Storage:ConnectionString"] = mode == "sqlite" ? "Data Source=unused.db" : "Host=unused",
-        }).Build())));
+        var gate = Gate(mode, "00:00:05").Gate;
         var (running, mostAtOnce) = (0, 0);
         using var release = new SemaphoreSlim(0);
 
@@ -34,6 +30,46 @@ public sealed class StorageWriteGateTests
         await Task.WhenAll(writes);
 
         Assert.Equal(expectedMostAtOnce, mostAtOnce);
+    }
+
+    [Fact]
+    public async Task SqliteWriteThatCannotStartWithinTheWriteTimeoutFailsAtOnceAndIsReported()
+    {
+        var (gate, health) = Gate("sqlite", "00:00:00.200");
+        using var release = new SemaphoreSlim(0);
+        var holding = gate.RunAsync(() => release.WaitAsync(TestContext.Current.CancellationToken));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAsync<StorageWriteTimeoutException>(() => gate.RunAsync(() => Task.CompletedTask));
+
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(3));
+        Assert.True(health.Failing);
+        release.Release();
+        await holding;
+        Assert.False(health.Failing);
+    }
+
+    [Fact]
+    public async Task AFailedWriteIsReportedUntilOneSucceeds()
+    {
+        var (gate, health) = Gate("postgres", "00:00:05");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => gate.RunAsync(() => Task.FromException(new InvalidOperationException("down"))));
+        Assert.True(health.Failing);
+        await gate.RunAsync(() => Task.CompletedTask);
+        Assert.False(health.Failing);
+    }
+
+    private static (StorageWriteGate Gate, StorageWriteHealth Health) Gate(string mode, string writeTimeout)
+    {
+        var options = Options.Create(HostingOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = mode,
+            ["Storage:ConnectionString"] = mode == "sqlite" ? "Data Source=unused.db" : "Host=unused",
+            ["Storage:WriteTimeout"] = writeTimeout,
+        }).Build()));
+        var health = new StorageWriteHealth(options, TimeProvider.System);
+        return (new StorageWriteGate(options, health), health);
     }
 
     private static void InterlockedMax(ref int target, int value)

@@ -114,8 +114,11 @@ public sealed class TrafficGeneratorTests
         Assert.Contains(SampleTraffic.Deliveries, d => d.Event.Token == SampleTraffic.Options.Secrets.LiveSwitchServerToken && d.Event.Headers.Count == 0);
     }
 
+    /// <summary>Every entity id the traffic names, LiveSwitch channels without the application that scopes them.</summary>
     private static HashSet<string> EntityIds(IEnumerable<PlannedDelivery> deliveries) =>
-        [.. deliveries.SelectMany(d => d.Event.Facts).Select(f => f.Id)];
+        [.. deliveries.SelectMany(d => d.Event.Facts).Select(f => f.Id.StartsWith(ApplicationScope, StringComparison.Ordinal) ? f.Id[ApplicationScope.Length..] : f.Id)];
+
+    private static string ApplicationScope => new ProviderSecrets().LiveSwitchApplicationId + ":";
 
     private static HashSet<string> Set(params string[] items) => [.. items];
 

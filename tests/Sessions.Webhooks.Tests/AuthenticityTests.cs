@@ -66,6 +66,52 @@ public sealed class AuthenticityTests
         Assert.Contains("X-ApplicationSignature", unauthorized.Detail, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"type":"channel.activated","channel":{"id":"room-x"}}""")]
+    [InlineData("""{"type":"connection.connected","connection":{"id":"k1","channelId":"room-x","clientId":"c1"}}""")]
+    [InlineData("""{"type":"client.registered","client":{"id":"c1"}}""")]
+    [InlineData("""{"type":"server.message","message":{"channelId":"room-x"}}""")]
+    [InlineData("""{"type":"channel.teleported"}""")]
+    [InlineData("""[{"type":"gateway.started","gateway":{"id":"g1"}},{"type":"channel.activated","channel":{"id":"room-x"}}]""")]
+    [InlineData("""{"type":"gateway.started","gateway":{"id":"g1"},"type":"channel.activated","channel":{"id":"room-x"}}""")]
+    public void LiveSwitchTokenAdmitsServerEventsOnly(string json)
+    {
+        var verdict = WebhookPipeline.Handle(TestSources.For("liveswitch"), TestSources.Request(Encoding.UTF8.GetBytes(json), queryToken: TestSources.Token));
+
+        var unauthorized = Assert.IsType<WebhookVerdict.Unauthorized>(verdict);
+        Assert.Contains("X-ApplicationSignature", unauthorized.Detail, StringComparison.Ordinal);
+        Assert.Contains("server events only", unauthorized.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LiveSwitchBatchOfServerEventsIsAcceptedOnTheToken()
+    {
+        var body = """[{"type":"gateway.started","gateway":{"id":"g1"}},{"type":"MediaServer.Stats","mediaserver":{"id":"m1"}}]"""u8.ToArray();
+
+        var verdict = WebhookPipeline.Handle(TestSources.For("liveswitch"), TestSources.Request(body, queryToken: TestSources.Token));
+
+        Assert.Equal(2, Assert.IsType<WebhookVerdict.Accepted>(verdict).Items.Count);
+    }
+
+    [Fact]
+    public void LiveSwitchChannelsOfTwoApplicationsAreTwoSessions()
+    {
+        var source = TestSources.For("liveswitch");
+        source.ApplicationSecrets["second-app"] = "second-app-secret-0123456789";
+        var ids = new List<string>();
+        foreach (var (application, secret) in new[] { (TestSources.LiveSwitchApplication, TestSources.LiveSwitchSecret), ("second-app", "second-app-secret-0123456789") })
+        {
+            var body = Encoding.UTF8.GetBytes($$$"""{"type":"channel.activated","channel":{"id":"room-1","applicationId":"{{{application}}}"}}""");
+            var headers = new Dictionary<string, string> { ["X-ApplicationSignature"] = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)) };
+
+            var verdict = WebhookPipeline.Handle(source, TestSources.Request(body, headers));
+
+            ids.Add(Assert.IsType<CanonicalEvent>(Assert.Single(Assert.IsType<WebhookVerdict.Accepted>(verdict).Items)).EntityId);
+        }
+
+        Assert.Equal([$"{TestSources.LiveSwitchApplication}:room-1", "second-app:room-1"], ids);
+    }
+
     [Fact]
     public void LiveSwitchEventOfAnUnconfiguredApplicationIsUnauthorized()
     {

@@ -77,7 +77,8 @@ public sealed class BadInputTests
     [MemberData(nameof(Kinds))]
     public void TruncatedBodyIsInvalid(string kind)
     {
-        var valid = Samples[kind].Valid;
+        // A LiveSwitch body cut before its applicationId is no longer signed by anyone: a server event stays admissible.
+        var valid = kind == "liveswitch" ? FixtureFiles.Get("liveswitch/01-gateway.started.json").Body : Samples[kind].Valid;
 
         Assert.StartsWith("body is not valid JSON: ", Invalid(kind, valid[..(valid.Length * 2 / 3)]), StringComparison.Ordinal);
     }
@@ -104,7 +105,7 @@ public sealed class BadInputTests
     [MemberData(nameof(Kinds))]
     public void DeeplyNestedValueInsideAnEventIsInvalid(string kind)
     {
-        var body = Encoding.UTF8.GetBytes("{\"type\":\"x\",\"event\":\"x\",\"status\":\"x\",\"deep\":" + new string('[', 10_000) + new string(']', 10_000) + "}");
+        var body = Encoding.UTF8.GetBytes("{\"type\":\"gateway.x\",\"event\":\"x\",\"status\":\"x\",\"deep\":" + new string('[', 10_000) + new string(']', 10_000) + "}");
 
         Assert.StartsWith("body is not valid JSON: ", Invalid(kind, body), StringComparison.Ordinal);
     }

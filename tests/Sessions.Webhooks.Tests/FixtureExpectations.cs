@@ -5,7 +5,8 @@ namespace Sessions.Webhooks.Tests;
 /// <summary>What each fixture must map to, row by row from design/providers.md.</summary>
 internal static class FixtureExpectations
 {
-    private const string Channel = "room-42";
+    /// <summary>The fixtures' channel as the tracker keys it: by the application that signed it, then the channel id.</summary>
+    private const string Channel = "tracker-demo-app:room-42";
     private const string AliceClient = "c1a7f0e2d3b44c5a9e8f7a6b5c4d3e2f";
     private const string AliceConnection = "e3c9f2a4b5d6470e8a1b2c3d4e5f6a7b";
     private const string BobClient = "d2b8e1f3c4a54d6b0f9e8b7c6d5e4f30";

@@ -134,9 +134,9 @@ public sealed class ProviderParsingTests
 
         var items = Accepted(TestSources.HandleSigned("liveswitch", body)).Cast<CanonicalEvent>().ToList();
 
-        Assert.Equal((EntityKind.Livestream, "room-7"), (items[0].Kind, items[0].EntityId));
-        Assert.Equal(new LivestreamStatusChanged(LivestreamStatus.Live, "started", "room-7"), items[0].Change);
-        Assert.Equal(new SessionLinked(EntityKind.Livestream, "room-7"), items[1].Change);
+        Assert.Equal((EntityKind.Livestream, "tracker-demo-app:room-7"), (items[0].Kind, items[0].EntityId));
+        Assert.Equal(new LivestreamStatusChanged(LivestreamStatus.Live, "started", "tracker-demo-app:room-7"), items[0].Change);
+        Assert.Equal(new SessionLinked(EntityKind.Livestream, "tracker-demo-app:room-7"), items[1].Change);
     }
 
     [Fact]

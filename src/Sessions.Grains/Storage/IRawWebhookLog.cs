@@ -6,7 +6,11 @@ namespace Sessions.Grains.Storage;
 /// <summary>The raw webhook log: accepted bodies kept for audit and rebuild, bounded by retention.</summary>
 public interface IRawWebhookLog
 {
-    /// <summary>Durably appends one accepted request (its <see cref="RawWebhook.Id"/> is assigned by the log).</summary>
+    /// <summary>
+    /// Durably appends one accepted request (its <see cref="RawWebhook.Id"/> is assigned by the log). The entry's
+    /// <see cref="RawWebhook.Body"/> is a pooled buffer lent for the call: the returned task completes only once the log
+    /// no longer reads it (committed or failed), and a log that keeps the bytes longer copies them.
+    /// </summary>
     Task AppendAsync(RawWebhook entry, CancellationToken cancellationToken);
 
     /// <summary>Newest first, optionally for one source, before an id (for paging).</summary>

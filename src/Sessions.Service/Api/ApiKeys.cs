@@ -13,6 +13,19 @@ public sealed class ApiOptions
 
     /// <summary>The accepted API keys (<c>Api:Keys:0</c>, <c>Api:Keys:1</c>, …); blank ones are ignored. Never logged.</summary>
     public List<string> Keys { get; set; } = [];
+
+    /// <summary>Whether <c>/metrics</c> answers without the API key; unset, only in the Development environment.</summary>
+    public bool? PublicMetrics { get; set; }
+
+    /// <summary>Whether <c>/openapi/v1.json</c> and <c>/scalar</c> answer without the API key; unset, only in the Development environment.</summary>
+    public bool? PublicDocs { get; set; }
+
+    /// <summary>What a <see cref="PublicMetrics"/> or <see cref="PublicDocs"/> setting comes to in <paramref name="environment"/>.</summary>
+    public static bool IsPublic(bool? setting, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return setting ?? environment.IsDevelopment();
+    }
 }
 
 /// <summary>

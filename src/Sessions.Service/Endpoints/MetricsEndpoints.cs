@@ -2,13 +2,10 @@ namespace Sessions.Service.Endpoints;
 
 /// <summary>
 /// <c>GET /metrics</c>: every exported meter (the service's, ASP.NET Core's, the runtime's, Orleans', Npgsql's) in the
-/// Prometheus text format, written by OpenTelemetry's exporter, for a scraper (no API key).
+/// Prometheus text format, written by OpenTelemetry's exporter, for a scraper (API key unless <c>Api:PublicMetrics</c>).
 /// </summary>
 public static class MetricsEndpoints
 {
-    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
-    {
+    public static IEndpointConventionBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
-        return app;
-    }
 }

@@ -37,6 +37,7 @@ public static class HostingExtensions
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageWriteHealth>();
         services.AddSingleton<StorageWriteGate>();
         services.AddOptions<SnapshotOptions>().BindConfiguration(SnapshotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         AddStorage(services, hosting.Storage.StorageMode);
@@ -52,6 +53,7 @@ public static class HostingExtensions
         }
 
         services.AddHostedService<RawWebhookLogJanitor>();
+        services.AddSingleton<BodyMemoryBudget>();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<IndexReader>();
         services.AddSingleton<ChangeFeed>();
@@ -82,10 +84,11 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>The middleware: problem details for errors, the dashboard's static files, then the API key's authentication and authorization.</summary>
+    /// <summary>The middleware: security headers, problem details for errors, the dashboard's static files, then the API key's authentication and authorization.</summary>
     public static WebApplication UseSessions(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

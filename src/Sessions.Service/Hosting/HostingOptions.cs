@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using System.Data.Common;
 using System.Net;
 using Microsoft.Extensions.Options;
@@ -118,6 +119,12 @@ public sealed class StorageOptions
     /// <summary>The SQLite file or PostgreSQL connection string; required in postgres mode.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// How long a write may wait to start (for the SQLite write gate, or a SQLite file another process holds locked)
+    /// before it fails, so the webhook is answered 503 at once and readiness reports the store unwritable.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The mode <see cref="Mode"/> names.</summary>
     public StorageMode StorageMode => SettingWords.Parse(Mode, StorageMode.Sqlite);
 
@@ -127,10 +134,25 @@ public sealed class StorageOptions
     /// </summary>
     public string EffectiveConnectionString => StorageMode switch
     {
-        StorageMode.Sqlite when string.IsNullOrWhiteSpace(ConnectionString) => DefaultSqliteConnectionString,
+        StorageMode.Sqlite => WithSqliteDefaults(string.IsNullOrWhiteSpace(ConnectionString) ? DefaultSqliteConnectionString : ConnectionString, WriteTimeout),
         StorageMode.Postgres => WithPostgresDefaults(ConnectionString ?? ""),
         _ => ConnectionString ?? "",
     };
+
+    /// <summary>Bounds SQLite's busy wait by <paramref name="writeTimeout"/> (<c>Default Timeout</c>, whole seconds), unless the connection string sets it.</summary>
+    public static string WithSqliteDefaults(string connectionString, TimeSpan writeTimeout)
+    {
+        // Microsoft.Data.Sqlite retries a busy (locked) file for the command timeout, 30 s by default: longer than many
+        // providers wait for an answer. Bounded by the write timeout instead, unless the connection string sets it.
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).Equals("DefaultTimeout", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(writeTimeout.TotalSeconds));
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// Adds the Npgsql settings the ingest path depends on, unless the connection string sets them itself. Orleans' ADO.NET

@@ -10,27 +10,46 @@ namespace Sessions.Service.Storage;
 /// for over a second at a time under load. Every write passes through this gate and waits for it asynchronously
 /// instead. Each write still commits (and syncs) on its own, so nothing is less durable. PostgreSQL needs no gate.
 /// </summary>
-internal sealed class StorageWriteGate(IOptions<HostingOptions> options)
+/// <remarks>
+/// A write that cannot enter the gate within <c>Storage:WriteTimeout</c> fails at once, and every write's outcome is
+/// reported to <see cref="StorageWriteHealth"/>, which readiness reads.
+/// </remarks>
+internal sealed class StorageWriteGate(IOptions<HostingOptions> options, StorageWriteHealth health)
 {
     private readonly SemaphoreSlim? _gate = options.Value.Storage.StorageMode is StorageMode.Sqlite ? new SemaphoreSlim(1, 1) : null;
 
-    /// <summary>Runs <paramref name="write"/> once no other write to the same database is under way.</summary>
+    /// <summary>Runs <paramref name="write"/> once no other write to the same database is under way, or throws <see cref="StorageWriteTimeoutException"/>.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> write)
     {
         ArgumentNullException.ThrowIfNull(write);
         if (_gate is null)
         {
-            return await write();
+            return await ReportedAsync(write);
         }
 
-        await _gate.WaitAsync();
+        await health.WaitToStartAsync(_gate);
         try
         {
-            return await write();
+            return await ReportedAsync(write);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private async Task<T> ReportedAsync<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            var result = await write();
+            health.ReportSuccess();
+            return result;
+        }
+        catch
+        {
+            health.ReportFailure();
+            throw;
         }
     }
 

@@ -23,6 +23,7 @@ public sealed partial class WebhookIngest(
     IOptionsMonitor<WebhookOptions> options,
     IGrainFactory grains,
     IRawWebhookLog rawLog,
+    BodyMemoryBudget bodyBudget,
     SessionsMetrics metrics,
     TimeProvider time,
     ILogger<WebhookIngest> logger)
@@ -55,13 +56,39 @@ public sealed partial class WebhookIngest(
                 $"Content-Type is '{request.ContentType}'; send application/json.");
         }
 
-        var body = await BoundedBody.ReadAsync(request, settings.MaxBodyBytes, cancellationToken);
-        if (body is not { } bytes)
+        var (read, body) = await BoundedBody.ReadAsync(request, settings.MaxBodyBytes, bodyBudget, cancellationToken);
+        if (read is BoundedBody.Outcome.TooLarge)
         {
             return Reject(source, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large",
                 $"The body is larger than {settings.MaxBodyBytes} bytes (Webhooks:MaxBodyBytes).");
         }
 
+        if (read is BoundedBody.Outcome.OverBudget)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Reject(source, "busy", StatusCodes.Status503ServiceUnavailable, "Busy",
+                $"The bodies being handled hold the memory budget (Webhooks:MaxConcurrentBodyBytes = {settings.MaxConcurrentBodyBytes}); retry shortly.");
+        }
+
+        // The request owns the pooled body and returns it once every write holding it has committed. When storing
+        // failed, a write may still hold the bytes (a grain call that timed out while its commit is queued): the buffer
+        // is then left to the garbage collector rather than handed to another request.
+        using var owned = body!;
+        try
+        {
+            return await ApplyAndStoreAsync(source, request, owned, started, cancellationToken);
+        }
+        catch
+        {
+            owned.Abandon();
+            throw;
+        }
+    }
+
+    private async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> ApplyAndStoreAsync(
+        WebhookSource source, HttpRequest request, PooledBody body, long started, CancellationToken cancellationToken)
+    {
+        var bytes = body.Memory;
         var receivedAt = time.GetUtcNow();
         var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var verdict = WebhookPipeline.Handle(source, new WebhookRequest(bytes, headers, request.Query["token"], receivedAt));
@@ -78,12 +105,15 @@ public sealed partial class WebhookIngest(
         IReadOnlyList<EventOutcome> outcomes;
         try
         {
-            outcomes = await StoreAsync(items, logged, cancellationToken);
+            // Not cancelled with the request: the writers may hold the pooled bytes until their batch commits, and the
+            // buffer goes back to the pool as soon as this returns.
+            outcomes = await StoreAsync(items, logged, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Whatever went wrong, the events are not known to be stored: 503 makes the provider retry, and dedupe absorbs
             // the events of this body that did get stored.
+            body.Abandon();
             LogNotStored(logger, ex, source.Name);
             metrics.Rejected(source.Name, source.Kind, "unavailable");
             return TypedResults.Problem(

@@ -10,6 +10,12 @@ public sealed class WebhookOptions
     /// <summary>Largest accepted body in bytes; larger bodies get 413 while they are still being read.</summary>
     public long MaxBodyBytes { get; set; } = 1_048_576;
 
+    /// <summary>
+    /// The most memory request bodies may hold at once, in bytes (pooled buffers, rounded up to a power of two); a
+    /// request that would exceed it is answered 503 with <c>Retry-After</c>. At least <see cref="MaxBodyBytes"/>.
+    /// </summary>
+    public long MaxConcurrentBodyBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How long accepted bodies stay in the raw webhook log.</summary>
     public TimeSpan RawLogRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -26,6 +26,11 @@ internal sealed partial class WebhookOptionsValidator(ILogger<WebhookOptionsVali
             }
         }
 
+        if (options.MaxConcurrentBodyBytes < options.MaxBodyBytes)
+        {
+            failures.Add($"Webhooks:MaxConcurrentBodyBytes ({options.MaxConcurrentBodyBytes}) is less than Webhooks:MaxBodyBytes ({options.MaxBodyBytes}): no body of the largest size could be read.");
+        }
+
         if (options.Sources.Count == 0)
         {
             LogNoSources(logger);

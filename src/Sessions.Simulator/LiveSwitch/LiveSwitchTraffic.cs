@@ -169,14 +169,14 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
 
     private Payload ChannelEvent(string type, string channelId, DateTimeOffset at, string status) =>
         new(type, Event(type, "gateway", at, w => WriteChannel(w, channelId, recording: false)),
-            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, status, at, type)]);
+            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, ChannelKey(channelId), status, at, type)]);
 
     private Payload ChannelClientEvent(string type, string channelId, Client client, DateTimeOffset at) =>
         new(type, Event(type, "gateway", at, w =>
         {
             WriteChannel(w, channelId, recording: false);
             WriteClient(w, client);
-        }), [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, null, at, type)]);
+        }), [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, ChannelKey(channelId), null, at, type)]);
 
     private Payload ClientEvent(string type, Client client, DateTimeOffset at) =>
         new(type, Event(type, "gateway", at, w => WriteClient(w, client)),
@@ -186,7 +186,7 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
     {
         var type = $"connection.{state}";
         return new(type, Json.Write(w => WriteConnectionElement(w, connection, state, at)),
-            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, at, type)]);
+            [new EntityFact(EntityKinds.Session, Providers.LiveSwitch, ChannelKey(connection.ChannelId), null, at, type)]);
     }
 
     /// <summary>The two set-up states in one batched body, as LiveSwitch's Batch option sends them.</summary>
@@ -203,8 +203,8 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
         });
         return new Payload("connection.initializing+connection.connecting", body,
         [
-            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, initializing, "connection.initializing"),
-            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, connection.ChannelId, null, connecting, "connection.connecting"),
+            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, ChannelKey(connection.ChannelId), null, initializing, "connection.initializing"),
+            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, ChannelKey(connection.ChannelId), null, connecting, "connection.connecting"),
         ]);
     }
 
@@ -214,10 +214,13 @@ internal sealed class LiveSwitchTraffic(TrafficOptions options, Random random)
         const string Type = "channel.recording.ready";
         return new Payload(Type, Event(Type, RecordingMuxer, at, w => WriteChannel(w, channelId, recording: true)),
         [
-            new EntityFact(EntityKinds.Recording, Providers.LiveSwitch, channelId, "ready", at, Type),
-            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, channelId, null, at, Type),
+            new EntityFact(EntityKinds.Recording, Providers.LiveSwitch, ChannelKey(channelId), "ready", at, Type),
+            new EntityFact(EntityKinds.Session, Providers.LiveSwitch, ChannelKey(channelId), null, at, Type),
         ]);
     }
+
+    /// <summary>How the service keys what a channel id names (session, channel recording): by application and channel.</summary>
+    private string ChannelKey(string channelId) => $"{_applicationId}:{channelId}";
 
     private byte[] Event(string type, string origin, DateTimeOffset at, Action<Utf8JsonWriter> entities) => Json.Write(w =>
     {

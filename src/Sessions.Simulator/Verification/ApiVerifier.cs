@@ -150,12 +150,17 @@ internal sealed class ApiVerifier(HttpClient http, Uri baseUrl, string apiKey)
             var (_, text) = await GetAsync(path, allowNotFound: false, cancellationToken);
             using var page = JsonDocument.Parse(text);
             count += page.RootElement.GetProperty("items").EnumerateArray()
-                .Count(item => item.GetProperty("id").GetString()?.StartsWith(idPrefix, StringComparison.Ordinal) == true);
+                .Count(item => item.GetProperty("id").GetString() is { } id && IsOfRun(id, idPrefix));
             cursor = page.RootElement.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
         }
         while (cursor is not null);
         return count;
     }
+
+    /// <summary>Whether the run made <paramref name="id"/>: it starts with the prefix, after the <c>{application}:</c> that scopes a LiveSwitch channel.</summary>
+    private static bool IsOfRun(string id, string idPrefix) =>
+        id.StartsWith(idPrefix, StringComparison.Ordinal)
+        || (id.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0 && id.AsSpan(colon + 1).StartsWith(idPrefix, StringComparison.Ordinal));
 
     /// <summary>GET with the API key; any answer but a success (or a 404 when <paramref name="allowNotFound"/>) throws, naming it.</summary>
     private async Task<(HttpStatusCode Status, string Text)> GetAsync(string path, bool allowNotFound, CancellationToken cancellationToken)

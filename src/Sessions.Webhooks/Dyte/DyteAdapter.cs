@@ -121,8 +121,8 @@ internal sealed class DyteAdapter : IProviderAdapter
         var details = new RecordingDetails(
             StartedAt: startedAt,
             StoppedAt: stoppedAt,
-            DurationMs: recording.OptionalLong("recordingDuration") * 1000,
-            SizeBytes: recording.OptionalLong("fileSize"),
+            DurationMs: recording.OptionalWhole("recordingDuration", 0, JsonFields.MaxSafeWhole / 1000) * 1000,
+            SizeBytes: recording.OptionalWhole("fileSize", 0, JsonFields.MaxSafeWhole),
             DownloadUrl: recording.OptionalString("downloadUrl"),
             DownloadUrlExpiresAt: recording.OptionalTime("downloadUrlExpiry"),
             FailureReason: known == RecordingStatus.Failed ? recording.OptionalString("stopReason") : null);

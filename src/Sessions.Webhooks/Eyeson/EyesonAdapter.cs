@@ -50,7 +50,7 @@ internal sealed class EyesonAdapter : IProviderAdapter
                 var recording = body.RequiredObject("recording");
                 var id = recording.RequiredString("id");
                 var download = recording.OptionalObject("links")?.OptionalString("download");
-                var duration = recording.OptionalLong("duration");
+                var duration = recording.OptionalWhole("duration", 0, JsonFields.MaxSafeWhole);
                 // One event type for three states: a download link means finished, a duration means stopped.
                 var (status, word) = download is not null ? (RecordingStatus.Ready, "finished")
                     : duration is not null ? (RecordingStatus.Stopped, "stopped")

@@ -37,15 +37,15 @@ internal sealed class StreamRecAdapter : IProviderAdapter
                 var details = new RecordingDetails(
                     StartedAt: body.OptionalTime("recording_started_at"),
                     StoppedAt: stoppedAt,
-                    DurationMs: body.OptionalLong("recording_file_duration_ms"),
-                    SizeBytes: body.OptionalLong("recording_file_size_bytes"));
+                    DurationMs: body.OptionalWhole("recording_file_duration_ms", 0, JsonFields.MaxSafeWhole),
+                    SizeBytes: body.OptionalWhole("recording_file_size_bytes", 0, JsonFields.MaxSafeWhole));
                 var change = new RecordingStatusChanged(RecordingStatus.Ready, type, Details: details);
                 items.Add(Items.Event(type, Provider, EntityKind.Recording, body.RequiredString("rec_id"), stoppedAt ?? at, dedupeKey, change));
                 break;
             }
             case "upload_failed":
             {
-                var reason = body.OptionalLong("upload_status_code") is { } code ? $"upload answered HTTP {code}" : body.OptionalString("msg");
+                var reason = body.OptionalWhole("upload_status_code", 100, 599) is { } code ? $"upload answered HTTP {code}" : body.OptionalString("msg");
                 var change = new RecordingStatusChanged(RecordingStatus.Failed, type, Details: new RecordingDetails(FailureReason: reason));
                 items.Add(Items.Event(type, Provider, EntityKind.Recording, body.RequiredString("rec_id"), at, dedupeKey, change));
                 break;

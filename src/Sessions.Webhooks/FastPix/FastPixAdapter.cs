@@ -130,7 +130,7 @@ internal sealed class FastPixAdapter : IProviderAdapter
 
     private static LivestreamSettings? Settings(JsonFields data)
     {
-        var settings = new LivestreamSettings(data.OptionalString("maxResolution"), data.OptionalInt("reconnectWindow"), data.OptionalBool("enableRecording"));
+        var settings = new LivestreamSettings(data.OptionalString("maxResolution"), (int?)data.OptionalWhole("reconnectWindow", 0, int.MaxValue), data.OptionalBool("enableRecording"));
         return settings == new LivestreamSettings() ? null : settings;
     }
 

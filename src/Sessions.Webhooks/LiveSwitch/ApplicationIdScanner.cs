@@ -4,14 +4,19 @@ using System.Text.Unicode;
 namespace Sessions.Webhooks.LiveSwitch;
 
 /// <summary>
-/// Finds the <c>applicationId</c> whose shared secret signs a LiveSwitch body, before the body is trusted.
-/// A forward-only token scan of <c>channel</c>, <c>client</c> and <c>connection</c> in the event (or in each batch
-/// element); it reads nothing else and builds no events.
+/// Finds the <c>applicationId</c> whose shared secret signs a LiveSwitch body, before the body is trusted, and whether
+/// every event of it is a server (deployment) event, the only kind the source token may admit.
+/// A forward-only token scan of <c>type</c>, and of <c>applicationId</c> in <c>channel</c>, <c>client</c> and
+/// <c>connection</c>, in the event (or in each batch element); it reads nothing else and builds no events.
 /// </summary>
 internal static class ApplicationIdScanner
 {
-    /// <summary>What the scan saw: the one application id (or null), or that a batch names several.</summary>
-    public readonly record struct Result(string? ApplicationId, bool Conflicting);
+    /// <summary>
+    /// What the scan saw: the one application id (or null), or that a batch names several; and whether some event's
+    /// <c>type</c> is other than a server role's (<c>gateway.started</c>, <c>mediaserver.stats</c>). A body that is not
+    /// JSON, or has events without a type, is left to the parser, which refuses it without changing anything.
+    /// </summary>
+    public readonly record struct Result(string? ApplicationId, bool Conflicting, bool OtherThanServerEvents = false);
 
     public static Result Scan(ReadOnlySpan<byte> body)
     {
@@ -23,6 +28,7 @@ internal static class ApplicationIdScanner
         string? found = null;
         var eventDepth = -1;
         var inEntity = false;
+        var otherTypes = false;
         try
         {
             while (reader.Read())
@@ -35,6 +41,10 @@ internal static class ApplicationIdScanner
                         break;
                     case JsonTokenType.StartArray when reader.CurrentDepth == 0:
                         eventDepth = 2;
+                        break;
+                    case JsonTokenType.PropertyName when reader.CurrentDepth == eventDepth && reader.ValueTextEquals("type"u8):
+                        inEntity = false;
+                        otherTypes |= !(reader.Read() && reader.TokenType == JsonTokenType.String && IsServerType(reader.GetString()!));
                         break;
                     case JsonTokenType.PropertyName when reader.CurrentDepth == eventDepth:
                         inEntity = reader.ValueTextEquals("channel"u8) || reader.ValueTextEquals("client"u8) || reader.ValueTextEquals("connection"u8);
@@ -61,6 +71,13 @@ internal static class ApplicationIdScanner
         {
             // An applicationId that is no valid text (a lone surrogate escape) names no application.
         }
-        return new Result(found, Conflicting: false);
+        return new Result(found, Conflicting: false, OtherThanServerEvents: otherTypes);
+    }
+
+    /// <summary>Whether a LiveSwitch event type is a server's own (its prefix names a server role), case-insensitively.</summary>
+    private static bool IsServerType(string type)
+    {
+        var dot = type.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && LiveSwitchEvents.ServerRole(type[..dot].ToLowerInvariant()) is not null;
     }
 }

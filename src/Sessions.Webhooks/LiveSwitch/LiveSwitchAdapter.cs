@@ -28,6 +28,13 @@ internal sealed class LiveSwitchAdapter : IProviderAdapter
         }
         if (scan.ApplicationId is not { } applicationId)
         {
+            // The token travels in URLs and proxy logs: it may admit the deployment's own unsigned events, never an
+            // event that moves a session, client, recording or livestream.
+            if (scan.OtherThanServerEvents)
+            {
+                return $"application, channel, client and connection events must be signed with {SignatureHeader} by the " +
+                    "shared secret of the applicationId they name, and this body names none; the token admits server events only";
+            }
             return Tokens.Presented(source, request) ? null : "server events are unsigned: " + Tokens.Missing;
         }
         if (request.Header(SignatureHeader) is not { Length: > 0 } signature)
@@ -45,15 +52,17 @@ internal sealed class LiveSwitchAdapter : IProviderAdapter
 
     public void Parse(JsonElement root, WebhookRequest request, List<WebhookItem> items)
     {
+        // The application that signed the body (all its applicationIds agree, or it was refused) scopes its channels.
+        var application = ApplicationIdScanner.Scan(request.Body.Span).ApplicationId;
         if (root.ValueKind != JsonValueKind.Array)
         {
-            ParseEvent(JsonFields.Root(root), request, items);
+            ParseEvent(JsonFields.Root(root), request, application, items);
             return;
         }
         var index = 0;
         foreach (var element in root.EnumerateArray())
         {
-            ParseEvent(JsonFields.Item(element, index++), request, items);
+            ParseEvent(JsonFields.Item(element, index++), request, application, items);
         }
         if (index == 0)
         {
@@ -61,12 +70,12 @@ internal sealed class LiveSwitchAdapter : IProviderAdapter
         }
     }
 
-    private static void ParseEvent(JsonFields evt, WebhookRequest request, List<WebhookItem> items)
+    private static void ParseEvent(JsonFields evt, WebhookRequest request, string? application, List<WebhookItem> items)
     {
         var type = evt.RequiredString("type");
         var at = evt.EventTime("timestamp") ?? request.ReceivedAt;
         var subject = SubjectId(evt);
-        if (LiveSwitchEvents.Map(type.ToLowerInvariant(), evt) is not { } mapped)
+        if (LiveSwitchEvents.Map(type.ToLowerInvariant(), evt, application) is not { } mapped)
         {
             items.Add(Items.Unmapped(type, subject));
             return;

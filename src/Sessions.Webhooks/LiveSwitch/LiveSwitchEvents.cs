@@ -9,8 +9,13 @@ internal static class LiveSwitchEvents
     /// <summary>What one event does: the entity it moves and, for recordings and livestreams, the session to link.</summary>
     public readonly record struct Mapping(EntityKind Kind, string EntityId, EntityChange Change, string? LinkedSession = null);
 
-    /// <summary>Maps a lower-cased event type; null for a type the tracker does not map.</summary>
-    public static Mapping? Map(string type, JsonFields evt)
+    /// <summary>
+    /// Maps a lower-cased event type; null for a type the tracker does not map. What is keyed by a channel id (the
+    /// session, the channel's recording and livestream) is keyed by <c>{application}:{channelId}</c> when the body
+    /// names its <paramref name="application"/>, so two applications' channels of one name stay apart. No configured
+    /// application id contains ':' (it separates configuration keys), so the first ':' splits such a key.
+    /// </summary>
+    public static Mapping? Map(string type, JsonFields evt, string? application)
     {
         var dot = type.IndexOf('.', StringComparison.Ordinal);
         if (dot > 0 && ServerRole(type.AsSpan(0, dot)) is { } role)
@@ -19,28 +24,30 @@ internal static class LiveSwitchEvents
         }
         return type switch
         {
-            "channel.activated" => Session(ChannelId(evt), new SessionStatusChanged(SessionStatus.Active)),
-            "channel.deactivated" => Session(ChannelId(evt), new SessionStatusChanged(SessionStatus.Ended)),
-            "channel.client.joined" => Participant(evt, present: true),
-            "channel.client.left" => Participant(evt, present: false),
-            "channel.client.message" or "channel.server.message" => Session(MessageChannelId(evt), new SessionSeen()),
-            "channel.rtmp.started" => Livestream(ChannelId(evt), LivestreamStatus.Live, "started"),
-            "channel.rtmp.stopped" => Livestream(ChannelId(evt), LivestreamStatus.Idle, "stopped"),
+            "channel.activated" => Session(ChannelId(evt, application), new SessionStatusChanged(SessionStatus.Active)),
+            "channel.deactivated" => Session(ChannelId(evt, application), new SessionStatusChanged(SessionStatus.Ended)),
+            "channel.client.joined" => Participant(evt, application, present: true),
+            "channel.client.left" => Participant(evt, application, present: false),
+            "channel.client.message" or "channel.server.message" => Session(MessageChannelId(evt, application), new SessionSeen()),
+            "channel.rtmp.started" => Livestream(ChannelId(evt, application), LivestreamStatus.Live, "started"),
+            "channel.rtmp.stopped" => Livestream(ChannelId(evt, application), LivestreamStatus.Idle, "stopped"),
             "client.registered" => Client(evt, registered: true),
             "client.unregistered" => Client(evt, registered: false),
             "client.updated" or "client.stats" or "client.message" => Client(evt, registered: null),
-            "connection.updated" or "connection.stats" => Session(evt.RequiredObject("connection").RequiredString("channelId"), new SessionSeen()),
+            "connection.updated" or "connection.stats" =>
+                Session(Scoped(application, evt.RequiredObject("connection").RequiredString("channelId")), new SessionSeen()),
             "server.message" => evt.OptionalObject("message")?.OptionalString("channelId") is { } channelId
-                ? Session(channelId, new SessionSeen())
+                ? Session(Scoped(application, channelId), new SessionSeen())
                 : null,
-            _ when type.StartsWith("channel.recording.", StringComparison.Ordinal) => ChannelRecording(type, evt),
-            _ when type.StartsWith("connection.recording", StringComparison.Ordinal) => ConnectionRecording(type, evt),
-            _ when type.StartsWith("connection.", StringComparison.Ordinal) => Connection(type.AsSpan("connection.".Length), evt),
+            _ when type.StartsWith("channel.recording.", StringComparison.Ordinal) => ChannelRecording(type, evt, application),
+            _ when type.StartsWith("connection.recording", StringComparison.Ordinal) => ConnectionRecording(type, evt, application),
+            _ when type.StartsWith("connection.", StringComparison.Ordinal) => Connection(type.AsSpan("connection.".Length), evt, application),
             _ => null,
         };
     }
 
-    private static string? ServerRole(ReadOnlySpan<char> prefix) => prefix switch
+    /// <summary>The server role a lower-cased type prefix names, or null.</summary>
+    public static string? ServerRole(ReadOnlySpan<char> prefix) => prefix switch
     {
         "gateway" => "gateway",
         "mediaserver" => "mediaserver",
@@ -78,7 +85,7 @@ internal static class LiveSwitchEvents
     private static ServerInfo ServerInfo(JsonFields server) => new(
         MachineName: server.OptionalString("machineName"),
         Version: server.OptionalString("version"),
-        CoreCount: server.OptionalInt("coreCount"),
+        CoreCount: (int?)server.OptionalWhole("coreCount", 1, JsonFields.MaxCores),
         OperatingSystem: server.OptionalString("operatingSystem"),
         OperatingSystemVersion: server.OptionalString("operatingSystemVersion"),
         Region: server.OptionalString("region"),
@@ -87,22 +94,25 @@ internal static class LiveSwitchEvents
 
     private static Mapping Session(string channelId, EntityChange change) => new(EntityKind.Session, channelId, change);
 
-    private static string ChannelId(JsonFields evt) => evt.RequiredObject("channel").RequiredString("id");
+    /// <summary>A channel's key: <c>{application}:{channelId}</c>, or the channel id alone when no application is named.</summary>
+    private static string Scoped(string? application, string channelId) => application is null ? channelId : $"{application}:{channelId}";
 
-    private static string MessageChannelId(JsonFields evt) =>
-        evt.OptionalObject("channel")?.OptionalString("id")
-        ?? evt.OptionalObject("message")?.OptionalString("channelId")
-        ?? ChannelId(evt);
+    private static string ChannelId(JsonFields evt, string? application) => Scoped(application, evt.RequiredObject("channel").RequiredString("id"));
 
-    private static Mapping Participant(JsonFields evt, bool present)
+    private static string MessageChannelId(JsonFields evt, string? application) =>
+        (evt.OptionalObject("channel")?.OptionalString("id") ?? evt.OptionalObject("message")?.OptionalString("channelId")) is { } channelId
+            ? Scoped(application, channelId)
+            : ChannelId(evt, application);
+
+    private static Mapping Participant(JsonFields evt, string? application, bool present)
     {
-        var channelId = ChannelId(evt);
+        var channelId = ChannelId(evt, application);
         var client = evt.RequiredObject("client");
         var name = client.OptionalString("userAlias") ?? client.OptionalString("userId");
         return Session(channelId, new ParticipantChanged(client.RequiredString("id"), present, name));
     }
 
-    /// <summary>A client event: keyed by the client id alone, as sessions are by the channel id alone.</summary>
+    /// <summary>A client event: keyed by the client id alone, which LiveSwitch makes unique across applications.</summary>
     private static Mapping Client(JsonFields evt, bool? registered)
     {
         var client = evt.RequiredObject("client");
@@ -124,7 +134,7 @@ internal static class LiveSwitchEvents
         return new Mapping(EntityKind.Client, client.RequiredString("id"), change);
     }
 
-    private static Mapping? Connection(ReadOnlySpan<char> state, JsonFields evt)
+    private static Mapping? Connection(ReadOnlySpan<char> state, JsonFields evt, string? application)
     {
         ConnectionStatus? known = state switch
         {
@@ -142,7 +152,7 @@ internal static class LiveSwitchEvents
             return null;
         }
         var connection = evt.RequiredObject("connection");
-        var channelId = connection.RequiredString("channelId");
+        var channelId = Scoped(application, connection.RequiredString("channelId"));
         return Session(channelId, new ConnectionChanged(connection.RequiredString("id"), value, connection.OptionalString("clientId")));
     }
 
@@ -153,25 +163,25 @@ internal static class LiveSwitchEvents
         : null;
 
     /// <summary>The channel's mixed recording, keyed by the channel id and linked to the channel's session.</summary>
-    private static Mapping? ChannelRecording(string type, JsonFields evt)
+    private static Mapping? ChannelRecording(string type, JsonFields evt, string? application)
     {
         if (RecordingOutcome(type) is not { } status)
         {
             return null;
         }
-        var channelId = ChannelId(evt);
+        var channelId = ChannelId(evt, application);
         return new Mapping(EntityKind.Recording, channelId, new RecordingStatusChanged(status, type, channelId), channelId);
     }
 
     /// <summary>A connection's own recording, keyed by the connection id and linked to its channel's session.</summary>
-    private static Mapping? ConnectionRecording(string type, JsonFields evt)
+    private static Mapping? ConnectionRecording(string type, JsonFields evt, string? application)
     {
         if (RecordingOutcome(type) is not { } status)
         {
             return null;
         }
         var connection = evt.RequiredObject("connection");
-        var channelId = connection.OptionalString("channelId");
+        var channelId = connection.OptionalString("channelId") is { } id ? Scoped(application, id) : null;
         return new Mapping(EntityKind.Recording, connection.RequiredString("id"), new RecordingStatusChanged(status, type, channelId), channelId);
     }
 

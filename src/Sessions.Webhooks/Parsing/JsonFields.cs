@@ -1,11 +1,13 @@
 using System.Text.Json;
+using Sessions.Canonical;
 
 namespace Sessions.Webhooks.Parsing;
 
 /// <summary>
 /// One JSON object of a webhook body together with its path, so that every field read can name itself in an error.
 /// Required reads fail with a <see cref="PayloadException"/>; optional reads treat a value of the wrong type as absent,
-/// so a provider that adds or reshapes a detail field does not get its events rejected.
+/// so a provider that adds or reshapes a detail field does not get its events rejected. Identifier fields (named
+/// <c>id</c>, <c>…Id</c>, <c>…_id</c> or <c>…UUID</c>) that are present must be valid <see cref="EntityIds"/>, required or not.
 /// </summary>
 internal readonly struct JsonFields
 {
@@ -48,6 +50,11 @@ internal readonly struct JsonFields
     public string? OptionalString(string name) =>
         TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String && ReadString(value, name) is { Length: > 0 } text ? text : null;
 
+    /// <summary>Whether a field holds an identifier, by its name: <c>id</c>, <c>channelId</c>, <c>rec_id</c>, <c>roomUUID</c>.</summary>
+    private static bool IsIdentifier(string name) =>
+        name == "id" || name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("_id", StringComparison.Ordinal)
+        || name.EndsWith("UUID", StringComparison.Ordinal);
+
     public JsonFields RequiredObject(string name)
     {
         if (!TryGetValue(name, out var value))
@@ -67,23 +74,34 @@ internal readonly struct JsonFields
             ? value.ValueKind == JsonValueKind.True
             : null;
 
-    /// <summary>A number, also accepted as a numeric string; fractions are truncated.</summary>
-    public long? OptionalLong(string name)
+    /// <summary>The largest whole number a JSON reader that uses doubles (the dashboard, JavaScript) reads exactly: 2^53 - 1.</summary>
+    public const long MaxSafeWhole = 9_007_199_254_740_991;
+
+    /// <summary>The most cores a server is believed to report; more is a mistake, not a machine.</summary>
+    public const int MaxCores = 65_536;
+
+    /// <summary>
+    /// A detail number: a JSON number that is whole (<c>1e3</c> counts) and within [<paramref name="min"/>,
+    /// <paramref name="max"/>]. Anything else (a string such as <c>"12"</c>, a fraction, <c>-5</c>, <c>1e100</c>) is
+    /// treated as absent: the number is a detail, and the event it comes with still counts.
+    /// </summary>
+    public long? OptionalWhole(string name, long min, long max)
     {
-        if (!TryGetValue(name, out var value))
+        if (!TryGetValue(name, out var value) || value.ValueKind != JsonValueKind.Number)
         {
             return null;
         }
-        if (value.ValueKind == JsonValueKind.Number)
+        long whole;
+        if (!value.TryGetInt64(out whole))
         {
-            return value.TryGetInt64(out var whole) ? whole
-                : value.TryGetDouble(out var real) && Math.Abs(real) < long.MaxValue ? (long)real
-                : null;
+            if (!value.TryGetDouble(out var real) || real != Math.Floor(real) || Math.Abs(real) > MaxSafeWhole)
+            {
+                return null;
+            }
+            whole = (long)real;
         }
-        return value.ValueKind == JsonValueKind.String && long.TryParse(ReadString(value, name), out var parsed) ? parsed : null;
+        return whole >= min && whole <= max ? whole : null;
     }
-
-    public int? OptionalInt(string name) => OptionalLong(name) is { } value && value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
 
     public IReadOnlyList<string>? OptionalStrings(string name)
     {
@@ -136,15 +154,20 @@ internal readonly struct JsonFields
 
     private string ReadString(JsonElement value, string name)
     {
+        string text;
         try
         {
-            return value.GetString()!;
+            text = value.GetString()!;
         }
         catch (InvalidOperationException)
         {
             // A lone surrogate escape such as "\uD800" is valid JSON syntax but no valid text.
             throw PayloadException.WrongType(PathOf(name), "valid text");
         }
+
+        return IsIdentifier(name) && text.Length > 0 && EntityIds.Problem(text) is { } problem
+            ? throw new PayloadException($"field '{PathOf(name)}' {problem}")
+            : text;
     }
 
     private string PathOf(string name) => _path.Length == 0 ? name : $"{_path}.{name}";

@@ -73,7 +73,7 @@ internal sealed class StandardAdapter : IProviderAdapter
         var info = new ServerInfo(
             MachineName: data.OptionalString("machineName"),
             Version: data.OptionalString("version"),
-            CoreCount: data.OptionalInt("coreCount"),
+            CoreCount: (int?)data.OptionalWhole("coreCount", 1, JsonFields.MaxCores),
             OperatingSystem: data.OptionalString("operatingSystem"),
             OperatingSystemVersion: data.OptionalString("operatingSystemVersion"),
             Region: data.OptionalString("region"),
@@ -101,8 +101,8 @@ internal sealed class StandardAdapter : IProviderAdapter
         var details = new RecordingDetails(
             StartedAt: data.OptionalTime("startedAt"),
             StoppedAt: data.OptionalTime("stoppedAt"),
-            DurationMs: data.OptionalLong("durationMs"),
-            SizeBytes: data.OptionalLong("sizeBytes"),
+            DurationMs: data.OptionalWhole("durationMs", 0, JsonFields.MaxSafeWhole),
+            SizeBytes: data.OptionalWhole("sizeBytes", 0, JsonFields.MaxSafeWhole),
             DownloadUrl: data.OptionalString("downloadUrl"),
             DownloadUrlExpiresAt: data.OptionalTime("downloadUrlExpiresAt"),
             FailureReason: data.OptionalString("failureReason"));

@@ -62,8 +62,8 @@ public sealed class FixtureScenarioTests
         var recording = Recording(Of(EntityKind.Recording, "liveswitch/14-channel.recording.ready.json")).Snapshot;
         var session = Session(Of(EntityKind.Session, "liveswitch/04-channel.activated.json", "liveswitch/14-channel.recording.ready.json")).Snapshot;
 
-        Assert.Equal((RecordingStatus.Ready, "room-42"), (recording.Status, recording.SessionId));
-        Assert.Equal(["room-42"], session.Recordings);
+        Assert.Equal((RecordingStatus.Ready, "tracker-demo-app:room-42"), (recording.Status, recording.SessionId));
+        Assert.Equal(["tracker-demo-app:room-42"], session.Recordings);
     }
 
     [Fact]
