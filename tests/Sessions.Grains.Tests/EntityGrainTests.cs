@@ -44,7 +44,7 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
         var found = await WaitForAsync(async () =>
             (await shard.ListAsync(new IndexQuery("stopped", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
 
-        Assert.Equal("down", found.Facets["health"]);
+        Assert.Equal(("offline", "stopped"), (found.Facets["health"], found.Facets["healthReason"]));
         Assert.Null(found.Item.Timeline);
     }
 

@@ -1,16 +1,22 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Servers;
 using Sessions.Canonical;
+using Sessions.Grains.Servers;
 using Sessions.Service.Queries;
 
 namespace Sessions.Service.Endpoints;
 
-/// <summary><c>GET /api/fleet</c>: fleet health by state, health, role and region, and the servers that are not healthy.</summary>
+/// <summary>
+/// <c>GET /api/fleet</c>: fleet health by state, health, reason, role and region, and the servers that need attention
+/// (down, then degraded; offline servers stopped cleanly and are not listed).
+/// </summary>
 public sealed record Fleet(
     int Total,
     IReadOnlyDictionary<string, int> ByState,
     IReadOnlyDictionary<string, int> ByHealth,
+    IReadOnlyDictionary<string, int> ByHealthReason,
     IReadOnlyDictionary<string, int> ByRole,
     IReadOnlyDictionary<string, int> ByRegion,
     IReadOnlyList<ServerSnapshot> Unhealthy);
@@ -38,8 +44,17 @@ public static class ServerEndpoints
         EntityQueries.ListAsync<ServerSnapshot, ServerStatus>(
             index, state, provider, EntityQueries.Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
 
-    public static Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(string provider, string id, IGrainFactory grains) =>
-        EntityQueries.GetAsync<IServerGrain, ServerSnapshot>(grains, provider, id);
+    /// <summary>One server, its health judged at the tracker's clock (a server silent past <c>Fleet:SilentAfter</c> is down).</summary>
+    public static async Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(
+        string provider, string id, IGrainFactory grains, TimeProvider time, IOptions<FleetOptions> fleet)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(fleet);
+        var result = await EntityQueries.GetAsync<IServerGrain, ServerSnapshot>(grains, provider, id);
+        return result.Result is Ok<ServerSnapshot> { Value: { } server }
+            ? TypedResults.Ok(ServerHealthRules.AsOf(server, time.GetUtcNow(), fleet.Value.SilentAfter))
+            : result;
+    }
 
     public static async Task<Ok<Fleet>> GetFleetAsync(IndexReader index)
     {
@@ -51,7 +66,8 @@ public static class ServerEndpoints
         return TypedResults.Ok(new Fleet(
             counts.Result.Total,
             counts.Result.ByStatus,
-            EntityQueries.Facet(counts.Result, "health"),
+            EntityQueries.Facet(counts.Result, ServerStateMachine.HealthFacet),
+            EntityQueries.Facet(counts.Result, ServerStateMachine.HealthReasonFacet),
             EntityQueries.Facet(counts.Result, "role"),
             EntityQueries.Facet(counts.Result, "region"),
             [.. down.Result.Items.Concat(degraded.Result.Items).Take(MaxUnhealthy)]));

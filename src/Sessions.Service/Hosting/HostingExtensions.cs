@@ -7,6 +7,8 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Sessions.Canonical;
+using Sessions.Grains.Indexing;
+using Sessions.Grains.Servers;
 using Sessions.Grains.Storage;
 using Sessions.Service.Api;
 using Sessions.Service.Live;
@@ -36,6 +38,10 @@ public static class HostingExtensions
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
+        services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName)
+            .Validate(o => o.SilentAfter > TimeSpan.Zero, "Fleet:SilentAfter must be a positive time span, for example 00:05:00.")
+            .ValidateOnStart();
+        services.AddEntryAging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageWriteGate>();
         AddStorage(services, hosting.Storage.StorageMode);
