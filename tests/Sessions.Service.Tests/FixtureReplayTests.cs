@@ -95,6 +95,12 @@ public sealed class FixtureReplayTests
         Assert.Equal(("deleted", "deleted"), (Text(stream, "status"), Text(stream, "providerStatus")));
         Assert.Equal("deleted", Text(Assert.Single(stream.GetProperty("simulcastTargets").EnumerateArray()), "status"));
 
+        // FastPix sends no end of a recording: it ended when the stream disconnected for good (no reconnect within the
+        // 60 s window, and the idle 60.05 s later shows the window closed).
+        var recording = await GetAsync(api, "/api/recordings/fastpix/7d2e9c4b1a0f48e6b3c5d8a9f1e2c3b4-20240610T062003950Z");
+        Assert.Equal(("stopped", "disconnected"), (Text(recording, "status"), Text(recording, "providerStatus")));
+        Assert.Equal(new DateTimeOffset(2024, 6, 10, 7, 30, 0, TimeSpan.Zero), recording.GetProperty("stoppedAt").GetDateTimeOffset());
+
         // eyeson: the room shut down with its finished recording; StreamRec uploads ready and failed; supervisor linked.
         var eyesonRoom = await GetAsync(api, "/api/sessions/eyeson/66670a1b2c3d4e5f60718293");
         Assert.Equal("ended", Text(eyesonRoom, "status"));

@@ -45,6 +45,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         {
             // A provider retry: the first delivery may have been stored while its answer (or index update) was lost.
             Publish(notify: false);
+            await FollowUpAsync(evt);
             return outcome;
         }
 
@@ -60,6 +61,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         }
 
         Publish(notify: outcome is TransitionOutcome.Applied);
+        await FollowUpAsync(evt);
         if (justFinished)
         {
             // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it).
@@ -95,6 +97,15 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         LogExpired(logger, TMachine.Kind, this.GetPrimaryKeyString(), finished);
         DeactivateOnIdle();
         return true;
+    }
+
+    /// <summary>Applies what the event implies for other entities (<see cref="IEntityStateMachine{TState, TSnapshot}.FollowUps"/>).</summary>
+    private async Task FollowUpAsync(CanonicalEvent evt)
+    {
+        foreach (var next in TMachine.FollowUps(record.State.State, evt))
+        {
+            await GrainFactory.Get(next.Kind, next.Provider, next.EntityId).ApplyAsync(next);
+        }
     }
 
     private IIndexShardGrain<TSnapshot> Shard() =>
