@@ -39,10 +39,35 @@ public static class ServerEndpoints
         return api;
     }
 
-    public static Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
-        IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor) =>
-        EntityQueries.ListAsync<ServerSnapshot, ServerStatus>(
+    /// <summary>The roles LiveSwitch servers have; a standard-webhooks source may report others, which are then known too.</summary>
+    private static readonly string[] LiveSwitchRoles = ["gateway", "mediaserver", "sipconnector", "recordingmonitor", "recordingmover", "recordingmuxer"];
+
+    /// <summary>
+    /// One page of servers. <c>health</c> must be a health word and <c>role</c> a LiveSwitch role or one some server
+    /// reported (else 400 naming the values it may be); <c>region</c> is free-form.
+    /// </summary>
+    public static async Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
+        IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (!string.IsNullOrEmpty(health) && !StatusWords.TryParse<ServerHealth>(health, out _))
+        {
+            return EntityQueries.BadRequest($"health '{health}' is not one of: {string.Join(", ", StatusWords.All<ServerHealth>())}.");
+        }
+
+        if (!string.IsNullOrEmpty(role) && !LiveSwitchRoles.Contains(role, StringComparer.OrdinalIgnoreCase))
+        {
+            var reported = EntityQueries.Facet(await index.CountAsync<ServerSnapshot>(), "role").Keys;
+            if (!reported.Contains(role, StringComparer.OrdinalIgnoreCase))
+            {
+                var known = LiveSwitchRoles.Union(reported, StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+                return EntityQueries.BadRequest($"role '{role}' is not one of: {string.Join(", ", known)}.");
+            }
+        }
+
+        return await EntityQueries.ListAsync<ServerSnapshot, ServerStatus>(
             index, state, provider, EntityQueries.Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
+    }
 
     /// <summary>One server, its health judged at the tracker's clock (a server silent past <c>Fleet:SilentAfter</c> is down).</summary>
     public static async Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(

@@ -80,6 +80,8 @@ public static class HostingExtensions
         // Status words travel as camelCase strings ("registered", "applied"), as the HTTP contract promises.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(StatusWords.NamingPolicy)));
         services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblems>();
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
