@@ -14,6 +14,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>The journal both silos append to, as they would to one database.</summary>
+    public InMemoryEntityJournal Journal { get; } = new();
+
+    /// <summary>Small, so tests cross several snapshots with a handful of events.</summary>
+    public const int SnapshotEvery = 3;
+
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -21,6 +27,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Entities);
+            silo.Services.AddSingleton<IEntityJournal>(Journal);
+            silo.Services.Configure<SnapshotOptions>(o => o.SnapshotEvery = SnapshotEvery);
             silo.Services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             silo.Services.AddSingleton<IIndexStore, InMemoryIndexStore>();
             silo.Services.AddEntryAging();

@@ -2,6 +2,7 @@ using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
 using Sessions.Abstractions.Servers;
 using Sessions.Canonical;
+using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Tests;
 
@@ -90,6 +91,75 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
             (await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000))).Any(e => e.Id == id) ? null : (bool?)true);
         Assert.DoesNotContain(key, await shard.ListFinishedAsync(cutoff, null, 1000));
     }
+
+    [Fact]
+    public async Task AnEntityComesBackWholeAfterDeactivationWithItsJournalTrimmedBehindSnapshots()
+    {
+        var id = $"gw-{Guid.NewGuid():N}";
+        var key = EntityKey.Of("liveswitch", id);
+        var grain = fixture.Grains.GetGrain<IServerGrain>(key);
+        for (var i = 0; i < 8; i++)
+        {
+            await grain.ApplyAsync(Events.Server(id, i % 2 == 0 ? ServerStatus.Registered : ServerStatus.Unregistered, i));
+        }
+
+        var before = await grain.GetAsync();
+        await DeactivateAllAsync();
+
+        var after = await grain.GetAsync();
+        Assert.NotNull(after);
+        Assert.Equal(before!.Timeline!.Select(e => (e.At, e.Type)), after.Timeline!.Select(e => (e.At, e.Type)));
+        Assert.Equal(ServerStatus.Unregistered, after.State);
+
+        // Every event was journaled; the snapshot written on deactivation let all but the latest entry go.
+        var journal = await fixture.Journal.ReadAsync(EntityKind.Server, key, 0, TestContext.Current.CancellationToken);
+        Assert.Equal(8, Assert.Single(journal).Version);
+    }
+
+    [Fact]
+    public async Task AVersionAnotherActivationStoredFirstIsReadAndTheEventAppliedOnTopOfIt()
+    {
+        var id = $"gw-{Guid.NewGuid():N}";
+        var key = EntityKey.Of("liveswitch", id);
+        var grain = fixture.Grains.GetGrain<IServerGrain>(key);
+        await grain.ApplyAsync(Events.Server(id, ServerStatus.Started, 0));
+
+        // As if a second activation (a membership change) had stored version 2 behind this one's back.
+        await fixture.Journal.AppendAsync(EntityKind.Server, key,
+            new JournalEntry(2, DateTimeOffset.UtcNow, Events.Server(id, ServerStatus.Registered, 5)), request: null);
+
+        Assert.Equal(TransitionOutcome.Applied, await grain.ApplyAsync(Events.Server(id, ServerStatus.Unregistered, 9)));
+
+        var snapshot = await grain.GetAsync();
+        Assert.Equal(["gateway.started", "gateway.registered", "gateway.unregistered"], snapshot!.Timeline!.Select(e => e.Type));
+        var journal = await fixture.Journal.ReadAsync(EntityKind.Server, key, 0, TestContext.Current.CancellationToken);
+        Assert.Equal(3, journal[^1].Version);
+    }
+
+    [Fact]
+    public async Task ARemovedEntityStaysRemovedAcrossActivationsAndALateEventStartsItAfresh()
+    {
+        var id = $"gw-{Guid.NewGuid():N}";
+        var key = EntityKey.Of("liveswitch", id);
+        var grain = fixture.Grains.GetGrain<IServerGrain>(key);
+        await grain.ApplyAsync(Events.Server(id, ServerStatus.Started, 0));
+        await grain.ApplyAsync(Events.Server(id, ServerStatus.Stopped, 10));
+        Assert.True(await grain.ExpireAsync(DateTimeOffset.UtcNow.AddSeconds(1)));
+        await DeactivateAllAsync();
+
+        Assert.Null(await grain.GetAsync());
+        Assert.False(await grain.ExpireAsync(DateTimeOffset.UtcNow.AddDays(1)));
+
+        Assert.Equal(TransitionOutcome.Applied, await grain.ApplyAsync(Events.Server(id, ServerStatus.Registered, 99)));
+        var snapshot = await grain.GetAsync();
+        Assert.Equal(["gateway.registered"], snapshot!.Timeline!.Select(e => e.Type));
+        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
+        await WaitForAsync(async () => (await shard.ListAsync(new IndexQuery("registered", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
+    }
+
+    /// <summary>Every idle activation of the cluster goes, writing its snapshot; the next call activates from storage.</summary>
+    private async Task DeactivateAllAsync() =>
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
     /// <summary>Index updates are one-way calls: poll briefly until the shard has caught up.</summary>
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Entities;
@@ -10,6 +11,14 @@ public interface IEntityGrain : IGrainWithStringKey
     /// <summary>Dedupes, folds and durably stores one event; returns only once it is stored.</summary>
     [Alias("ApplyAsync")]
     Task<TransitionOutcome> ApplyAsync(CanonicalEvent evt);
+
+    /// <summary>
+    /// As <see cref="ApplyAsync(CanonicalEvent)"/> for the one event of a webhook: the request's raw log row (its one
+    /// outcome filled in here) is stored in the same commit as the event, unless the outcome is
+    /// <see cref="TransitionOutcome.Duplicate"/>, which stores nothing and leaves the row to the caller.
+    /// </summary>
+    [Alias("ApplyLoggedAsync")]
+    Task<TransitionOutcome> ApplyAsync(CanonicalEvent evt, RawWebhook? request);
 
     /// <summary>Removes the entity's state if it finished before <paramref name="finishedBefore"/>; true when it did.</summary>
     [Alias("ExpireAsync")]

@@ -1,79 +1,90 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
+using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
+using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Entities;
 
 /// <summary>
-/// The thin grain around a kind's pure state machine: dedupe and fold (in <see cref="EntityLog"/>), persist before
-/// answering, then file the entity in its index shard. Non-reentrant, so each event is applied atomically. If a write
-/// fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the activation is dropped
-/// so the next call reloads what storage really holds.
+/// The thin grain around a kind's pure state machine: dedupe and fold (in <see cref="EntityLog"/>), append the event to
+/// the entity's journal before answering, then file the entity in its index shard. The full record (the snapshot, in
+/// Orleans grain storage) is written behind, every <see cref="SnapshotOptions.SnapshotEvery"/> events and on
+/// deactivation; an activation loads it and replays the journal after it. Non-reentrant, so each event is applied
+/// atomically. If an append fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the
+/// activation is dropped, without a snapshot, so the next call reloads what storage really holds.
 /// </summary>
 public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     IPersistentState<EntityRecord<TState>> record,
+    IEntityJournal journal,
+    IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
     ILogger logger) : Grain, IEntityGrain<TSnapshot>
     where TState : class, new()
     where TSnapshot : class
     where TMachine : IEntityStateMachine<TState, TSnapshot>
 {
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        // Re-file on activation: an index shard that lost recent updates (a silo crash) is repaired by the entities' return.
-        if (record.RecordExists)
-        {
-            Publish(notify: false);
-        }
+    /// <summary>The version the stored snapshot holds.</summary>
+    private long _snapshotVersion;
 
-        return Task.CompletedTask;
+    /// <summary>Set once memory may hold what storage does not: nothing more is written from this activation.</summary>
+    private bool _diverged;
+
+    private IGrainTimer? _snapshotWrite;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(cancellationToken);
+
+        // Re-file on activation: an index shard that lost recent updates (a silo crash) is repaired by the entities' return.
+        Publish(notify: false);
     }
 
-    public async Task<TransitionOutcome> ApplyAsync(CanonicalEvent evt)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (record.State.Version > _snapshotVersion && !_diverged)
+        {
+            await WriteSnapshotAsync();
+        }
+    }
+
+    public Task<TransitionOutcome> ApplyAsync(CanonicalEvent evt) => ApplyAsync(evt, request: null);
+
+    public async Task<TransitionOutcome> ApplyAsync(CanonicalEvent evt, RawWebhook? request)
     {
         ArgumentNullException.ThrowIfNull(evt);
-        var outcome = EntityLog.Apply<TState, TSnapshot, TMachine>(record.State, evt);
-        var finished = TMachine.FinishedAt(record.State.State) is not null;
-        var justFinished = finished && !record.State.FinishedObservedAt.HasValue;
-        if (finished != record.State.FinishedObservedAt.HasValue)
-        {
-            record.State.FinishedObservedAt = finished ? time.GetUtcNow() : null;
-        }
-
-        if (outcome is TransitionOutcome.Duplicate)
-        {
-            // A provider retry: the first delivery may have been stored while its answer (or index update) was lost.
-            Publish(notify: false);
-            await FollowUpAsync(evt);
-            return outcome;
-        }
-
         try
         {
-            await record.WriteStateAsync();
+            try
+            {
+                return await ApplyOnceAsync(evt, request);
+            }
+            catch (JournalConflictException ex)
+            {
+                // Another activation of this entity (a membership change) stored this version first: read what storage
+                // holds now and apply the event once more on top of it.
+                LogConflict(logger, ex, TMachine.Kind, Key);
+                await record.ReadStateAsync();
+                await LoadAsync(CancellationToken.None);
+                return await ApplyOnceAsync(evt, request);
+            }
         }
         catch (Exception ex)
         {
-            LogWriteFailed(logger, ex, TMachine.Kind, this.GetPrimaryKeyString());
+            _diverged = true;
+            LogWriteFailed(logger, ex, TMachine.Kind, Key);
             DeactivateOnIdle();
             throw;
         }
-
-        Publish(notify: outcome is TransitionOutcome.Applied);
-        await FollowUpAsync(evt);
-        if (justFinished)
-        {
-            // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it).
-            DeactivateOnIdle();
-        }
-
-        return outcome;
     }
 
     public Task<TSnapshot?> GetAsync()
     {
-        var header = EntityLog.Header(record.State, this.GetPrimaryKeyString());
+        var header = EntityLog.Header(record.State, Key);
         return Task.FromResult(header is null ? null : TMachine.Snapshot(record.State.State, header, [.. record.State.Timeline]));
     }
 
@@ -85,16 +96,28 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
 
     public async Task<bool> ExpireAsync(DateTimeOffset finishedBefore)
     {
-        if (!record.RecordExists || record.State.FinishedObservedAt is not { } finished || finished >= finishedBefore)
+        var version = record.State.Version;
+        if (EntityLog.Header(record.State, Key) is null)
+        {
+            // Already removed (or never stored): make sure the shard forgets it too, in case it missed the removal.
+            Shard().RemoveAsync(Key, version).Ignore();
+            return false;
+        }
+
+        if (record.State.FinishedObservedAt is not { } finished || finished >= finishedBefore)
         {
             return false;
         }
 
-        var version = record.State.Version;
+        // The tombstone is the removal's commit point: an activation replaying past it starts from nothing.
+        var tombstone = new JournalEntry(version + 1, time.GetUtcNow(), Event: null);
+        await journal.AppendAsync(TMachine.Kind, Key, tombstone, request: null);
         await record.ClearStateAsync();
-        record.State = new EntityRecord<TState>();
-        Shard().RemoveAsync(this.GetPrimaryKeyString(), version).Ignore();
-        LogExpired(logger, TMachine.Kind, this.GetPrimaryKeyString(), finished);
+        record.State.Version = tombstone.Version;
+        _snapshotVersion = 0;
+        await journal.TrimAsync(TMachine.Kind, Key, tombstone.Version);
+        Shard().RemoveAsync(Key, tombstone.Version).Ignore();
+        LogExpired(logger, TMachine.Kind, Key, finished);
         DeactivateOnIdle();
         return true;
     }
@@ -108,12 +131,82 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         }
     }
 
+    private async Task<TransitionOutcome> ApplyOnceAsync(CanonicalEvent evt, RawWebhook? request)
+    {
+        var receivedAt = TruncateToMilliseconds(time.GetUtcNow());
+        var wasFinished = record.State.FinishedObservedAt.HasValue;
+        var outcome = EntityLog.Apply<TState, TSnapshot, TMachine>(record.State, evt, receivedAt);
+        if (outcome is TransitionOutcome.Duplicate)
+        {
+            // A provider retry: the first delivery may have been stored while its answer (or index update) was lost.
+            Publish(notify: false);
+            await FollowUpAsync(evt);
+            return outcome;
+        }
+
+        var logged = request is null ? null : request with { Outcomes = [request.Outcomes[0] with { Outcome = StatusWords.Of(outcome) }] };
+        await journal.AppendAsync(TMachine.Kind, Key, new JournalEntry(record.State.Version, receivedAt, evt), logged);
+        Publish(notify: outcome is TransitionOutcome.Applied);
+        await FollowUpAsync(evt);
+        if (!wasFinished && record.State.FinishedObservedAt.HasValue)
+        {
+            // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it),
+            // which writes its snapshot.
+            DeactivateOnIdle();
+        }
+        else if (record.State.Version - _snapshotVersion >= snapshots.Value.SnapshotEvery)
+        {
+            // Behind the answer: a timer callback is a turn of its own, after this one.
+            _snapshotWrite ??= this.RegisterGrainTimer(WriteSnapshotAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+
+        return outcome;
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        _snapshotVersion = record.State.Version;
+        var entries = await journal.ReadAsync(TMachine.Kind, Key, _snapshotVersion, cancellationToken);
+        record.State = EntityLog.Replay<TState, TSnapshot, TMachine>(record.State, entries);
+    }
+
+    private async Task WriteSnapshotAsync()
+    {
+        _snapshotWrite?.Dispose();
+        _snapshotWrite = null;
+        if (_diverged)
+        {
+            return;
+        }
+
+        var version = record.State.Version;
+        try
+        {
+            await record.WriteStateAsync();
+            _snapshotVersion = version;
+
+            // The entry at the snapshot's version stays: the latest change of every entity is in the journal, which is
+            // where index shards look for what changed since they last stored.
+            await journal.TrimAsync(TMachine.Kind, Key, version);
+        }
+        catch (Exception ex)
+        {
+            // Nothing is lost (the journal holds every event), but another activation may have written: start afresh.
+            LogSnapshotFailed(logger, ex, TMachine.Kind, Key);
+            _diverged = true;
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Receive times are stored in milliseconds: memory keeps the same, so a replay rebuilds exactly what was answered.</summary>
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
+
     private IIndexShardGrain<TSnapshot> Shard() =>
-        GrainFactory.GetGrain<IIndexShardGrain<TSnapshot>>(IndexShards.KeyFor(TMachine.Kind, this.GetPrimaryKeyString()));
+        GrainFactory.GetGrain<IIndexShardGrain<TSnapshot>>(IndexShards.KeyFor(TMachine.Kind, Key));
 
     private void Publish(bool notify)
     {
-        var header = EntityLog.Header(record.State, this.GetPrimaryKeyString());
+        var header = EntityLog.Header(record.State, Key);
         if (header is null)
         {
             return;
@@ -134,8 +227,14 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         Shard().UpsertAsync(entry, notify).Ignore();
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} {Key}: state write failed; deactivating so the next call reloads")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} {Key}: journal append failed; deactivating so the next call reloads")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, EntityKind kind, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Key}: version already stored by another activation; reloading")]
+    private static partial void LogConflict(ILogger logger, Exception exception, EntityKind kind, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {Key}: snapshot write failed (the journal keeps every event); deactivating")]
+    private static partial void LogSnapshotFailed(ILogger logger, Exception exception, EntityKind kind, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} {Key}: finished (seen at {FinishedAt}), past retention; state removed")]
     private static partial void LogExpired(ILogger logger, EntityKind kind, string key, DateTimeOffset finishedAt);

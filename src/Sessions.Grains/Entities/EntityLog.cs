@@ -1,12 +1,17 @@
 using Sessions.Abstractions.Entities;
 using Sessions.Canonical;
+using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Entities;
 
 /// <summary>The pure part every entity shares: dedupe, delegate to the kind's machine, keep times and the timeline.</summary>
 internal static class EntityLog
 {
-    public static TransitionOutcome Apply<TState, TSnapshot, TMachine>(EntityRecord<TState> record, CanonicalEvent evt)
+    /// <summary>
+    /// Folds <paramref name="evt"/>, received at <paramref name="receivedAt"/>, into <paramref name="record"/>; every
+    /// outcome but <see cref="TransitionOutcome.Duplicate"/> is a new version to store.
+    /// </summary>
+    public static TransitionOutcome Apply<TState, TSnapshot, TMachine>(EntityRecord<TState> record, CanonicalEvent evt, DateTimeOffset receivedAt)
         where TState : class, new()
         where TMachine : IEntityStateMachine<TState, TSnapshot>
     {
@@ -43,7 +48,40 @@ internal static class EntityLog
         }
 
         record.Version++;
+
+        // Retention counts from when this tracker saw the entity finish (receive time), and a reopened entity is not finished.
+        var finished = TMachine.FinishedAt(record.State) is not null;
+        if (finished != record.FinishedObservedAt.HasValue)
+        {
+            record.FinishedObservedAt = finished ? receivedAt : null;
+        }
+
         return outcome;
+    }
+
+    /// <summary>
+    /// <paramref name="record"/> (a snapshot) brought up to date with the journal <paramref name="entries"/> after it:
+    /// each event folded at the version and receive time it was stored with; a tombstone starts the entity afresh.
+    /// </summary>
+    public static EntityRecord<TState> Replay<TState, TSnapshot, TMachine>(EntityRecord<TState> record, IEnumerable<JournalEntry> entries)
+        where TState : class, new()
+        where TMachine : IEntityStateMachine<TState, TSnapshot>
+    {
+        foreach (var entry in entries.Where(e => e.Version > record.Version))
+        {
+            if (entry.Event is { } evt)
+            {
+                Apply<TState, TSnapshot, TMachine>(record, evt, entry.RecordedAt);
+            }
+            else
+            {
+                record = new EntityRecord<TState>();
+            }
+
+            record.Version = entry.Version;
+        }
+
+        return record;
     }
 
     /// <summary>Who the entity is and when it was first and last heard of; null before any event.</summary>

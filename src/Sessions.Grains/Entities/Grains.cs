@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Entities;
@@ -22,33 +23,43 @@ namespace Sessions.Grains.Entities;
 [GrainType("server"), PreferLocalPlacement]
 public sealed class ServerGrain(
     [PersistentState("server", StorageNames.Entities)] IPersistentState<EntityRecord<ServerState>> record,
+    IEntityJournal journal,
+    IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<ServerGrain> logger) : EntityGrain<ServerState, ServerSnapshot, ServerStateMachine>(record, time, logger), IServerGrain;
+    ILogger<ServerGrain> logger) : EntityGrain<ServerState, ServerSnapshot, ServerStateMachine>(record, journal, snapshots, time, logger), IServerGrain;
 
 /// <summary>One session.</summary>
 [GrainType("session"), PreferLocalPlacement]
 public sealed class SessionGrain(
     [PersistentState("session", StorageNames.Entities)] IPersistentState<EntityRecord<SessionState>> record,
+    IEntityJournal journal,
+    IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<SessionGrain> logger) : EntityGrain<SessionState, SessionSnapshot, SessionStateMachine>(record, time, logger), ISessionGrain;
+    ILogger<SessionGrain> logger) : EntityGrain<SessionState, SessionSnapshot, SessionStateMachine>(record, journal, snapshots, time, logger), ISessionGrain;
 
 /// <summary>One recording.</summary>
 [GrainType("recording"), PreferLocalPlacement]
 public sealed class RecordingGrain(
     [PersistentState("recording", StorageNames.Entities)] IPersistentState<EntityRecord<RecordingState>> record,
+    IEntityJournal journal,
+    IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<RecordingGrain> logger) : EntityGrain<RecordingState, RecordingSnapshot, RecordingStateMachine>(record, time, logger), IRecordingGrain;
+    ILogger<RecordingGrain> logger) : EntityGrain<RecordingState, RecordingSnapshot, RecordingStateMachine>(record, journal, snapshots, time, logger), IRecordingGrain;
 
 /// <summary>One livestream.</summary>
 [GrainType("livestream"), PreferLocalPlacement]
 public sealed class LivestreamGrain(
     [PersistentState("livestream", StorageNames.Entities)] IPersistentState<EntityRecord<LivestreamState>> record,
+    IEntityJournal journal,
+    IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, time, logger), ILivestreamGrain;
+    ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, journal, snapshots, time, logger), ILivestreamGrain;
 
 /// <summary>One client of a provider application.</summary>
 [GrainType("client"), PreferLocalPlacement]
 public sealed class ClientGrain(
     [PersistentState("client", StorageNames.Entities)] IPersistentState<EntityRecord<ClientState>> record,
+    IEntityJournal journal,
+    IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<ClientGrain> logger) : EntityGrain<ClientState, ClientSnapshot, ClientStateMachine>(record, time, logger), IClientGrain;
+    ILogger<ClientGrain> logger) : EntityGrain<ClientState, ClientSnapshot, ClientStateMachine>(record, journal, snapshots, time, logger), IClientGrain;

@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sessions.Abstractions.Webhooks;
+using Sessions.Grains.Storage;
 using Sessions.Service.Webhooks;
 
 namespace Sessions.Service.Endpoints;

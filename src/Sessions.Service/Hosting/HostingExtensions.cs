@@ -44,6 +44,7 @@ public static class HostingExtensions
         services.AddEntryAging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageWriteGate>();
+        services.AddOptions<SnapshotOptions>().BindConfiguration(SnapshotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         AddStorage(services, hosting.Storage.StorageMode);
 
         // Hosted services start in registration order: the schema (registered with the silo), then Orleans.
@@ -117,12 +118,13 @@ public static class HostingExtensions
         return app;
     }
 
-    /// <summary>The raw webhook log, the entity change log and the index store: in the database, or in memory in memory mode.</summary>
+    /// <summary>The entity journal, the raw webhook log and the index store: in the database, or in memory in memory mode.</summary>
     private static void AddStorage(IServiceCollection services, StorageMode mode)
     {
         if (mode is StorageMode.Memory)
         {
             services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
+            services.AddSingleton<IEntityJournal>(sp => new InMemoryEntityJournal(sp.GetRequiredService<IRawWebhookLog>()));
             services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             services.AddSingleton<IIndexStore, InMemoryIndexStore>();
             return;
@@ -133,8 +135,11 @@ public static class HostingExtensions
             var storage = sp.GetRequiredService<IOptions<HostingOptions>>().Value.Storage;
             return StorageDataSource.Create(storage.StorageMode, storage.EffectiveConnectionString);
         });
+        services.AddSingleton<GroupCommit>();
+        services.AddSingleton<AdoNetEntityJournal>();
+        services.AddSingleton<IEntityJournal>(sp => sp.GetRequiredService<AdoNetEntityJournal>());
+        services.AddSingleton<IEntityChangeLog>(sp => sp.GetRequiredService<AdoNetEntityJournal>());
         services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
-        services.AddSingleton<IEntityChangeLog, AdoNetEntityChangeLog>();
         services.AddSingleton<IIndexStore, AdoNetIndexStore>();
         services.AddOptions<AdoNetGrainStorageOptions>(OrleansHosting.AdoNetStorageName).Configure<IServiceProvider>((options, provider) =>
             options.GrainStorageSerializer = new GrainStateSerializer(

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Sessions.Abstractions.Webhooks;
+using Sessions.Grains.Storage;
 using Sessions.Service.Webhooks;
 
 namespace Sessions.Service.Storage;

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Webhooks;
+using Sessions.Grains.Storage;
 using Sessions.Service.Metrics;
 using Sessions.Webhooks;
 using Sessions.Canonical;
@@ -72,12 +74,11 @@ public sealed partial class WebhookIngest(
         }
 
         var items = ((WebhookVerdict.Accepted)verdict).Items;
+        var logged = new RawWebhook(0, source.Name, source.Kind, receivedAt, LoggedHeaders(headers), bytes, []);
         IReadOnlyList<EventOutcome> outcomes;
         try
         {
-            outcomes = await Task.WhenAll(items.Select(ApplyAsync));
-            await rawLog.AppendAsync(
-                new RawWebhook(0, source.Name, source.Kind, receivedAt, LoggedHeaders(headers), bytes, outcomes), cancellationToken);
+            outcomes = await StoreAsync(items, logged, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -99,6 +100,31 @@ public sealed partial class WebhookIngest(
 
         metrics.Duration(source.Name, source.Kind, Stopwatch.GetElapsedTime(started));
         return TypedResults.Ok(new WebhookAnswer(outcomes));
+    }
+
+    /// <summary>
+    /// Applies every event to its grain and keeps the request in the raw log; done once all of it is durable. The one
+    /// event of a single-event webhook carries the request's row into its own commit; otherwise (several events, a
+    /// duplicate, nothing mapped) the row is appended once the events are stored.
+    /// </summary>
+    private async Task<IReadOnlyList<EventOutcome>> StoreAsync(IReadOnlyList<WebhookItem> items, RawWebhook request, CancellationToken cancellationToken)
+    {
+        if (items is [CanonicalEvent single])
+        {
+            var pending = new EventOutcome(single.Type, EntityName(single), "");
+            var outcome = await grains.Get(single.Kind, single.Provider, single.EntityId).ApplyAsync(single, request with { Outcomes = [pending] });
+            var stored = pending with { Outcome = StatusWords.Of(outcome) };
+            if (outcome is TransitionOutcome.Duplicate)
+            {
+                await rawLog.AppendAsync(request with { Outcomes = [stored] }, cancellationToken);
+            }
+
+            return [stored];
+        }
+
+        var outcomes = await Task.WhenAll(items.Select(ApplyAsync));
+        await rawLog.AppendAsync(request with { Outcomes = outcomes }, cancellationToken);
+        return outcomes;
     }
 
     private async Task<EventOutcome> ApplyAsync(WebhookItem item)

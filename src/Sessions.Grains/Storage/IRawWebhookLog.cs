@@ -1,19 +1,7 @@
 using System.Collections.Concurrent;
+using Sessions.Abstractions.Webhooks;
 
-namespace Sessions.Service.Webhooks;
-
-/// <summary>What one event of a webhook body came to: the provider's type, the entity it touched, and the outcome word.</summary>
-public sealed record EventOutcome(string Type, string? Entity, string Outcome);
-
-/// <summary>One accepted webhook request as kept in the raw log.</summary>
-public sealed record RawWebhook(
-    long Id,
-    string Source,
-    string Kind,
-    DateTimeOffset ReceivedAt,
-    IReadOnlyDictionary<string, string> Headers,
-    ReadOnlyMemory<byte> Body,
-    IReadOnlyList<EventOutcome> Outcomes);
+namespace Sessions.Grains.Storage;
 
 /// <summary>The raw webhook log: accepted bodies kept for audit and rebuild, bounded by retention.</summary>
 public interface IRawWebhookLog
@@ -29,7 +17,7 @@ public interface IRawWebhookLog
 }
 
 /// <summary>The raw log kept in memory, for the memory storage mode used by tests.</summary>
-internal sealed class InMemoryRawWebhookLog : IRawWebhookLog
+public sealed class InMemoryRawWebhookLog : IRawWebhookLog
 {
     private readonly ConcurrentDictionary<long, RawWebhook> _entries = new();
     private long _nextId;

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Sessions.Grains.Storage;
+
+/// <summary>How often an entity writes its snapshot behind its journal (<c>Storage:SnapshotEvery</c>).</summary>
+public sealed class SnapshotOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "Storage";
+
+    /// <summary>
+    /// Journal entries an entity gathers before its snapshot is rewritten (and the entries below it trimmed): the
+    /// most an activation replays. Higher writes less per event; lower activates faster.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int SnapshotEvery { get; set; } = 200;
+}

@@ -1,0 +1,73 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions.Webhooks;
+using Sessions.Canonical;
+using Sessions.Grains.Storage;
+using Sessions.Service.Hosting;
+
+namespace Sessions.Service.Storage;
+
+/// <summary>
+/// The entity journal in the service's own database (the SessionsJournal table of deploy/sql): appends and trims go
+/// through the <see cref="GroupCommit"/>, reads straight to the table by its primary key. It also tells index shards
+/// which entities changed since a moment: the latest entry of every entity is never trimmed.
+/// </summary>
+internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit commits, IOptions<HostingOptions> options)
+    : IEntityJournal, IEntityChangeLog
+{
+    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(EntityKind kind, string key, long afterVersion, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT Version, RecordedAtMs, Payload FROM SessionsJournal " +
+            "WHERE ServiceId = @service AND GrainType = @type AND GrainKey = @key AND Version > @after ORDER BY Version";
+        command.AddParameter("service", options.Value.ServiceId);
+        command.AddParameter("type", GrainType(kind));
+        command.AddParameter("key", key);
+        command.AddParameter("after", afterVersion);
+        var entries = new List<JournalEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var payload = (byte[])reader.GetValue(2);
+            entries.Add(new JournalEntry(
+                reader.GetInt64(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                payload.Length == 0 ? null : CanonicalJson.Deserialize(payload)));
+        }
+
+        return entries;
+    }
+
+    public Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var payload = entry.Event is { } evt ? CanonicalJson.Serialize(evt) : [];
+        return commits.AppendAsync(GrainType(kind), key, entry.Version, entry.RecordedAt.ToUnixTimeMilliseconds(), payload, request);
+    }
+
+    public Task TrimAsync(EntityKind kind, string key, long beforeVersion) => commits.TrimAsync(GrainType(kind), key, beforeVersion);
+
+    public async Task<IReadOnlyList<string>> KeysChangedSinceAsync(EntityKind kind, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT DISTINCT GrainKey FROM SessionsJournal WHERE ServiceId = @service AND GrainType = @type AND RecordedAtMs >= @since";
+        command.AddParameter("service", options.Value.ServiceId);
+        command.AddParameter("type", GrainType(kind));
+        command.AddParameter("since", Math.Max(0, since.ToUnixTimeMilliseconds()));
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
+    }
+
+    /// <summary>The journal names an entity's kind as Orleans names its grain type (<c>server</c>, <c>session</c>, …).</summary>
+    private static string GrainType(EntityKind kind) => kind.ToString().ToLowerInvariant();
+}

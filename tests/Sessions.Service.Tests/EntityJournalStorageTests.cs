@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions.Webhooks;
+using Sessions.Canonical;
+using Sessions.Grains.Storage;
+using Sessions.Service.Hosting;
+using Sessions.Service.Storage;
+using Sessions.Testing;
+using Sessions.Testing.Postgres;
+
+namespace Sessions.Service.Tests;
+
+/// <summary>
+/// The entity journal in the real databases: appends of many entities share commits, a taken version stores nothing
+/// (not even its request's raw log row), trims keep what a snapshot does not hold, and shards learn what changed.
+/// </summary>
+public sealed class EntityJournalStorageTests(PostgresServer postgres)
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-11-30T12:00:00.123Z", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task SqliteJournalKeepsEveryVersionOnceWithItsRequest()
+    {
+        using var folder = new TempDirectory("journal");
+        await AssertJournalAsync("sqlite", folder.SqliteConnectionString);
+    }
+
+    [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task PostgresJournalKeepsEveryVersionOnceWithItsRequest() =>
+        await AssertJournalAsync("postgres", await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken));
+
+    private static async Task AssertJournalAsync(string mode, string connectionString)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var settings = Options.Create(HostingOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = mode,
+            ["Storage:ConnectionString"] = connectionString,
+        }).Build()));
+        await using var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
+        await using var commits = new GroupCommit(dataSource, new StorageWriteGate(settings), settings);
+        var journal = new AdoNetEntityJournal(dataSource, commits, settings);
+        var rawLog = new AdoNetRawWebhookLog(dataSource, commits, new StorageWriteGate(settings));
+
+        // Forty entities at once, each with its request row: they go down in shared commits.
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(n =>
+            journal.AppendAsync(EntityKind.Server, $"liveswitch/gw-{n}", Entry(1, $"gw-{n}", 0), Request($"gw-{n}"))));
+        await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-0", Entry(2, "gw-0", 5), Request("gw-0 again"));
+
+        // Version 2 of gw-0 is taken: nothing of this append is stored, the rest of its commit is.
+        var taken = journal.AppendAsync(EntityKind.Server, "liveswitch/gw-0", Entry(2, "gw-0", 9), Request("loser"));
+        var beside = journal.AppendAsync(EntityKind.Server, "liveswitch/gw-1", Entry(2, "gw-1", 9), Request("beside"));
+        await Assert.ThrowsAsync<JournalConflictException>(() => taken);
+        await beside;
+
+        var gw0 = await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-0", 0, cancellationToken);
+        Assert.Equal([1L, 2L], gw0.Select(e => e.Version));
+        Assert.Equal(At.AddSeconds(5), gw0[1].Event!.OccurredAt);
+        Assert.Equal(At, gw0[1].RecordedAt);
+        Assert.Equal(CanonicalJson.Serialize(Entry(2, "gw-0", 5).Event!), CanonicalJson.Serialize(gw0[1].Event!));
+        var rows = await rawLog.ReadAsync("liveswitch", null, 100, cancellationToken);
+        Assert.Equal(42, rows.Count);
+        Assert.DoesNotContain(rows, r => Encoding.UTF8.GetString(r.Body.Span) == "loser");
+
+        // A tombstone and a trim: the entries below the kept version go, the latest stays.
+        await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-0", new JournalEntry(3, At.AddDays(1), Event: null), request: null);
+        await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-0", 3);
+        var left = Assert.Single(await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-0", 0, cancellationToken));
+        Assert.Equal((3L, (CanonicalEvent?)null), (left.Version, left.Event));
+        Assert.Empty(await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-0", 3, cancellationToken));
+
+        Assert.Equal(["liveswitch/gw-0"], await journal.KeysChangedSinceAsync(EntityKind.Server, At.AddHours(1), cancellationToken));
+        Assert.Equal(40, (await journal.KeysChangedSinceAsync(EntityKind.Server, At, cancellationToken)).Count);
+        Assert.Empty(await journal.KeysChangedSinceAsync(EntityKind.Session, At, cancellationToken));
+    }
+
+    private static JournalEntry Entry(long version, string id, int seconds) => new(version, At, new CanonicalEvent
+    {
+        Type = "mediaserver.registered",
+        Provider = "liveswitch",
+        Kind = EntityKind.Server,
+        EntityId = id,
+        OccurredAt = At.AddSeconds(seconds),
+        DedupeKey = $"{id}:{version}:{seconds}",
+        Change = new ServerStateChanged("mediaserver", ServerStatus.Registered, new ServerInfo(MachineName: "m", Addresses: ["10.0.0.1"])),
+    });
+
+    private static RawWebhook Request(string body) => new(
+        0, "liveswitch", "liveswitch", At, new Dictionary<string, string> { ["content-type"] = "application/json" }, Encoding.UTF8.GetBytes(body),
+        [new EventOutcome("mediaserver.registered", "server/liveswitch/x", "applied")]);
+}
