@@ -59,6 +59,7 @@ public static class HostingExtensions
 
         services.AddHostedService<RawWebhookLogJanitor>();
         services.AddSingleton<WebhookIngest>();
+        services.AddSingleton<RejectionLog>();
         services.AddSingleton<IndexReader>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<FleetHistory>();

@@ -24,6 +24,7 @@ public sealed partial class WebhookIngest(
     IGrainFactory grains,
     IRawWebhookLog rawLog,
     SessionsMetrics metrics,
+    RejectionLog rejections,
     TimeProvider time,
     ILogger<WebhookIngest> logger)
 {
@@ -44,21 +45,21 @@ public sealed partial class WebhookIngest(
         if (source is null)
         {
             metrics.Received(SessionsMetrics.UnknownSource, "");
-            return Reject(SessionsMetrics.UnknownSource, "", "unknown_source", StatusCodes.Status404NotFound, "Unknown webhook source",
+            return Reject(request, SessionsMetrics.UnknownSource, "", "unknown_source", StatusCodes.Status404NotFound, "Unknown webhook source",
                 $"No webhook source named '{sourceName}' is configured (Webhooks:Sources:{{name}}).");
         }
 
         metrics.Received(source.Name, source.Kind);
         if (!IsJson(request.ContentType))
         {
-            return Reject(source, "unsupported_media_type", StatusCodes.Status415UnsupportedMediaType, "Body must be JSON",
+            return Reject(request, source, "unsupported_media_type", StatusCodes.Status415UnsupportedMediaType, "Body must be JSON",
                 $"Content-Type is '{request.ContentType}'; send application/json.");
         }
 
         var body = await BoundedBody.ReadAsync(request, settings.MaxBodyBytes, cancellationToken);
         if (body is not { } bytes)
         {
-            return Reject(source, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large",
+            return Reject(request, source, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large",
                 $"The body is larger than {settings.MaxBodyBytes} bytes (Webhooks:MaxBodyBytes).");
         }
 
@@ -68,9 +69,9 @@ public sealed partial class WebhookIngest(
         switch (verdict)
         {
             case WebhookVerdict.Unauthorized unauthorized:
-                return Reject(source, "unauthorized", StatusCodes.Status401Unauthorized, "Not authenticated", unauthorized.Detail);
+                return Reject(request, source, "unauthorized", StatusCodes.Status401Unauthorized, "Not authenticated", unauthorized.Detail, bytes.Length);
             case WebhookVerdict.Invalid invalid:
-                return Reject(source, "invalid", StatusCodes.Status400BadRequest, "Invalid webhook body", invalid.Detail);
+                return Reject(request, source, "invalid", StatusCodes.Status400BadRequest, "Invalid webhook body", invalid.Detail, bytes.Length);
         }
 
         var items = ((WebhookVerdict.Accepted)verdict).Items;
@@ -86,9 +87,11 @@ public sealed partial class WebhookIngest(
             // the events of this body that did get stored.
             LogNotStored(logger, ex, source.Name);
             metrics.Rejected(source.Name, source.Kind, "unavailable");
+            const string NotStored = "The events could not be stored durably right now; retry later.";
+            rejections.Add(source.Name, StatusCodes.Status503ServiceUnavailable, "unavailable", NotStored, request, bytes.Length);
             return TypedResults.Problem(
                 title: "Not stored",
-                detail: "The events could not be stored durably right now; retry later.",
+                detail: NotStored,
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
         }
@@ -172,12 +175,15 @@ public sealed partial class WebhookIngest(
         return logged;
     }
 
-    private ProblemHttpResult Reject(WebhookSource source, string reason, int status, string title, string detail) =>
-        Reject(source.Name, source.Kind, reason, status, title, detail);
+    private ProblemHttpResult Reject(
+        HttpRequest request, WebhookSource source, string reason, int status, string title, string detail, long? readBytes = null) =>
+        Reject(request, source.Name, source.Kind, reason, status, title, detail, readBytes);
 
-    private ProblemHttpResult Reject(string source, string kind, string reason, int status, string title, string detail)
+    private ProblemHttpResult Reject(
+        HttpRequest request, string source, string kind, string reason, int status, string title, string detail, long? readBytes = null)
     {
         metrics.Rejected(source, kind, reason);
+        rejections.Add(source, status, reason, detail, request, readBytes);
         LogRejected(logger, source, reason, detail);
         return TypedResults.Problem(title: title, detail: detail, statusCode: status);
     }
