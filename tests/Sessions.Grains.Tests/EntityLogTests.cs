@@ -61,7 +61,7 @@ public sealed class EntityLogTests
             Apply(record, Events.Server("gw-1", ServerStatus.Registered, i));
         }
 
-        Assert.Equal(ServerRecord.MaxSeenKeys, record.SeenKeys.Count);
+        Assert.Equal(ServerRecord.MaxSeenKeys, record.SeenHashes.Count);
         Assert.Equal(ServerRecord.MaxTimeline, record.Timeline.Count);
         Assert.Equal(Events.T0.AddSeconds(ServerRecord.MaxSeenKeys + 49), record.Timeline[^1].At);
     }
@@ -127,6 +127,18 @@ public sealed class EntityLogTests
 
         Apply(record, Events.Server("gw-1", ServerStatus.Started, 20), Events.T0.AddDays(3));
         Assert.Null(record.FinishedObservedAt);
+    }
+
+    [Fact]
+    public void KeysRememberedByAnEarlierVersionStillMakeDuplicatesAndAreHashedOnTheNextEvent()
+    {
+        var started = Events.Server("gw-1", ServerStatus.Started, 0);
+        var record = new ServerRecord { SeenKeys = [started.DedupeKey, "liveswitch:gw-1:older"] };
+
+        Assert.Equal(TransitionOutcome.Duplicate, Apply(record, started));
+        Assert.Empty(record.SeenKeys);
+        Assert.Equal(TransitionOutcome.Applied, Apply(record, Events.Server("gw-1", ServerStatus.Registered, 5)));
+        Assert.Equal(3, record.SeenHashes.Count);
     }
 
     private static TransitionOutcome Apply(ServerRecord record, CanonicalEvent evt) => Apply(record, evt, Events.T0);

@@ -1,14 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
 using Sessions.Grains.Storage;
-using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
+using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing;
 using Sessions.Testing.Postgres;
 
@@ -37,11 +35,7 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     private static async Task AssertJournalAsync(string mode, string connectionString)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var settings = Options.Create(HostingOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Mode"] = mode,
-            ["Storage:ConnectionString"] = connectionString,
-        }).Build()));
+        var settings = StorageSettings.Of(mode, connectionString);
         await using var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
         await using var commits = new GroupCommit(dataSource, new StorageWriteGate(settings), settings);

@@ -1,12 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
+using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing;
 using Sessions.Testing.Postgres;
 
@@ -32,8 +32,8 @@ public sealed class IndexStoreTests(PostgresServer postgres)
     private static async Task AssertKeepsWhatEachWriteChangedAsync(string mode, string connectionString)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var (settings, neighbourSettings) = (Settings(mode, connectionString, "service-a"), Settings(mode, connectionString, "service-b"));
-        await using var dataSource = StorageDataSource.Create(settings.Storage.StorageMode, settings.Storage.EffectiveConnectionString);
+        var (settings, neighbourSettings) = (StorageSettings.Of(mode, connectionString, "service-a"), StorageSettings.Of(mode, connectionString, "service-b"));
+        await using var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
         var store = Store(dataSource, settings);
         var neighbour = Store(dataSource, neighbourSettings);
@@ -52,16 +52,8 @@ public sealed class IndexStoreTests(PostgresServer postgres)
         Assert.Equal(["other service"], (await neighbour.ReadAsync("session/3", cancellationToken)).Entries.Select(Encoding.UTF8.GetString));
     }
 
-    private static HostingOptions Settings(string mode, string connectionString, string serviceId) =>
-        HostingOptions.Read(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Mode"] = mode,
-            ["Storage:ConnectionString"] = connectionString,
-            ["Orleans:ServiceId"] = serviceId,
-        }).Build());
-
-    private static AdoNetIndexStore Store(DbDataSource dataSource, HostingOptions settings) =>
-        new(dataSource, Options.Create(settings), new StorageWriteGate(Options.Create(settings)));
+    private static AdoNetIndexStore Store(DbDataSource dataSource, IOptions<HostingOptions> settings) =>
+        new(dataSource, settings, new StorageWriteGate(settings));
 
     private static KeyValuePair<string, byte[]> Entry(string key, string payload) => KeyValuePair.Create(key, Encoding.UTF8.GetBytes(payload));
 

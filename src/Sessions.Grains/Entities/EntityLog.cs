@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Sessions.Abstractions.Entities;
 using Sessions.Canonical;
 using Sessions.Grains.Storage;
@@ -15,15 +17,22 @@ internal static class EntityLog
         where TState : class, new()
         where TMachine : IEntityStateMachine<TState, TSnapshot>
     {
-        if (record.SeenKeys.Contains(evt.DedupeKey))
+        if (record.SeenKeys.Count > 0)
+        {
+            record.SeenHashes.InsertRange(0, record.SeenKeys.Select(DedupeHash));
+            record.SeenKeys.Clear();
+        }
+
+        var hash = DedupeHash(evt.DedupeKey);
+        if (record.SeenHashes.Contains(hash))
         {
             return TransitionOutcome.Duplicate;
         }
 
-        record.SeenKeys.Add(evt.DedupeKey);
-        if (record.SeenKeys.Count > EntityRecord<TState>.MaxSeenKeys)
+        record.SeenHashes.Add(hash);
+        if (record.SeenHashes.Count > EntityRecord<TState>.MaxSeenKeys)
         {
-            record.SeenKeys.RemoveAt(0);
+            record.SeenHashes.RemoveRange(0, record.SeenHashes.Count - EntityRecord<TState>.MaxSeenKeys);
         }
 
         var changed = TMachine.Apply(record.State, evt);
@@ -83,6 +92,12 @@ internal static class EntityLog
 
         return record;
     }
+
+    /// <summary>
+    /// How an entity remembers a dedupe key: XxHash3 of the key's UTF-16 code units. Two of one entity's last 256 keys
+    /// share a hash with odds of about 2⁻⁴⁸; a stored hash never changes, so it must never change either.
+    /// </summary>
+    public static long DedupeHash(string dedupeKey) => unchecked((long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(dedupeKey.AsSpan())));
 
     /// <summary>Who the entity is and when it was first and last heard of; null before any event.</summary>
     public static EntityHeader? Header<TState>(EntityRecord<TState> record, string key)
