@@ -89,7 +89,14 @@ public sealed record LivestreamStatusChanged(
     LivestreamStatus Status,
     string ProviderStatus,
     string? SessionId = null,
-    LivestreamSettings? Settings = null) : EntityChange;
+    LivestreamSettings? Settings = null) : EntityChange
+{
+    /// <summary>
+    /// The recording this event started, where the provider records the stream itself and sends no end of the
+    /// recording (FastPix <c>video.live_stream.recording</c>): the livestream ends it when the stream's broadcast ends.
+    /// </summary>
+    public string? StartedRecordingId { get; init; }
+}
 
 /// <summary>A livestream's settings changed without a status change.</summary>
 public sealed record LivestreamUpdated(LivestreamSettings Settings) : EntityChange;

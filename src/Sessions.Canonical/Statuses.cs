@@ -40,17 +40,23 @@ public enum LivestreamStatus
     Deleted = 6,
 }
 
-/// <summary>How usable a server is, judged from its role and lifecycle status.</summary>
+/// <summary>
+/// How usable a server is, judged from its role and lifecycle status and, where the tracker's clock is known, from how
+/// long it has been silent (<see cref="Down"/> with the reason <c>silent</c>).
+/// </summary>
 public enum ServerHealth
 {
-    /// <summary>Serving: a gateway started or registered, or any other role registered.</summary>
+    /// <summary>Serving: a gateway started or registered, or any other role registered, and heard from recently.</summary>
     Healthy = 0,
 
-    /// <summary>Up but not serving: started or unregistered without being registered (a gateway: unregistered).</summary>
+    /// <summary>Up but not serving yet: a media server (or other non-gateway role) started and not registered.</summary>
     Degraded = 1,
 
-    /// <summary>Stopped.</summary>
+    /// <summary>Should be up and is not: silent past <c>Fleet:SilentAfter</c>, or unregistered without stopping.</summary>
     Down = 2,
+
+    /// <summary>Stopped cleanly: a planned stop, not an outage.</summary>
+    Offline = 3,
 }
 
 /// <summary>Presence of a client in its application.</summary>

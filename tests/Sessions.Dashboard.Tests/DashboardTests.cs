@@ -68,15 +68,18 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var demo = SeedData.DemoServers;
         var fixtures = SeedData.FixtureServers;
         await Expect(page.GetByTestId("count-total")).ToContainTextAsync((demo.Length + fixtures.Length).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var health in new[] { "healthy", "degraded", "down" })
+        foreach (var health in new[] { "healthy", "degraded", "down", "offline" })
         {
             var expected = demo.Count(s => s.Health == health) + fixtures.Count(s => s.Health == health);
             await Expect(page.GetByTestId($"count-{health}")).ToContainTextAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        // Every server that is not healthy is listed under "Needs attention", with its state, the worst first.
+        // Every server down or degraded is listed under "Needs attention", with its state and the reason, the worst
+        // first; a server stopped cleanly (offline) is not.
         var attention = page.Locator("#needs-attention").Locator("xpath=ancestor::section[1]");
-        foreach (var (machine, state, health) in fixtures)
+        await Expect(attention.Locator("li.server", new() { HasText = "LS-GW-01" })).ToHaveCountAsync(0);
+        await Expect(attention.Locator("li.server", new() { HasText = "LS-MUX-01" })).ToContainTextAsync("silent");
+        foreach (var (machine, state, health) in fixtures.Where(s => s.Health != "offline"))
         {
             var row = attention.Locator("li.server", new() { HasText = machine });
             await Expect(row).ToContainTextAsync(state);

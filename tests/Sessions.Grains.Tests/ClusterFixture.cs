@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.TestingHost;
 using Sessions.Abstractions.Hosting;
+using Sessions.Grains.Indexing;
 using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Tests;
@@ -30,6 +31,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.Configure<SnapshotOptions>(o => o.SnapshotEvery = SnapshotEvery);
             silo.Services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             silo.Services.AddSingleton<IIndexStore, InMemoryIndexStore>();
+            silo.Services.AddEntryAging();
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddSessionsSerialization()));

@@ -45,8 +45,25 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
         var found = await WaitForAsync(async () =>
             (await shard.ListAsync(new IndexQuery("stopped", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
 
-        Assert.Equal("down", found.Facets["health"]);
+        Assert.Equal(("offline", "stopped"), (found.Facets["health"], found.Facets["healthReason"]));
         Assert.Null(found.Item.Timeline);
+    }
+
+    [Fact]
+    public async Task ServerLastHeardFromLongAgoIsFiledDownAndSilentByTheShardsClock()
+    {
+        var id = $"gw-{Guid.NewGuid():N}";
+        var key = EntityKey.Of("liveswitch", id);
+        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, ServerStatus.Registered, 0));
+        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
+
+        var found = await WaitForAsync(async () =>
+            (await shard.ListAsync(new IndexQuery("registered", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
+
+        // Registered in 2024 and silent since: the event says healthy, the tracker's clock says down.
+        Assert.Equal(("down", "silent"), (found.Facets["health"], found.Facets["healthReason"]));
+        Assert.Equal((ServerHealth.Down, "silent"), (found.Item.Health, found.Item.HealthReason));
+        Assert.Equal((ServerHealth.Healthy, null), ((await fixture.Grains.GetGrain<IServerGrain>(key).GetAsync())!.Health, (string?)null));
     }
 
     [Fact]

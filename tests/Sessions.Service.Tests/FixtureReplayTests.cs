@@ -51,13 +51,16 @@ public sealed class FixtureReplayTests
 
     private static async Task AssertFinalStatesAsync(WebhookApiFactory api, string dyteLivestream)
     {
-        // LiveSwitch fleet: the gateway stopped, the media server unregistered, the recording muxer only started.
+        // LiveSwitch fleet: the gateway stopped (offline, not an outage), the media server unregistered without stopping
+        // (down), the recording muxer only started, in 2024, and has been silent since (down).
         var fleet = await EventuallyAsync(api, "/api/fleet", f => f.GetProperty("total").GetInt32() == 3);
-        Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("down").GetInt32());
-        Assert.Equal(2, fleet.GetProperty("byHealth").GetProperty("degraded").GetInt32());
-        Assert.Equal(["down", "degraded", "degraded"], fleet.GetProperty("unhealthy").EnumerateArray().Select(s => s.GetProperty("health").GetString()));
+        Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("offline").GetInt32());
+        Assert.Equal(2, fleet.GetProperty("byHealth").GetProperty("down").GetInt32());
+        Assert.Equal(
+            ["down/silent", "down/unregistered"],
+            fleet.GetProperty("unhealthy").EnumerateArray().Select(s => $"{Text(s, "health")}/{Text(s, "healthReason")}").Order(StringComparer.Ordinal));
         var gateway = await GetAsync(api, "/api/servers/liveswitch/3b2f6a10-5c7e-4d21-9f0a-6c1d2e3f4a5b");
-        Assert.Equal(("gateway", "stopped", "down", 1), (Text(gateway, "role"), Text(gateway, "state"), Text(gateway, "health"), gateway.GetProperty("incarnation").GetInt32()));
+        Assert.Equal(("gateway", "stopped", "offline", "stopped", 1), (Text(gateway, "role"), Text(gateway, "state"), Text(gateway, "health"), Text(gateway, "healthReason"), gateway.GetProperty("incarnation").GetInt32()));
         Assert.Equal("unregistered", Text(await GetAsync(api, "/api/servers/liveswitch/8d4e2c71-0a9b-4f6e-b3c2-1a7e5d9f0c24"), "state"));
 
         // LiveSwitch channel: Alice left after she joined (whatever arrived first), her connection closed, bob's failed.
@@ -91,6 +94,12 @@ public sealed class FixtureReplayTests
         var stream = await GetAsync(api, "/api/livestreams/fastpix/7d2e9c4b1a0f48e6b3c5d8a9f1e2c3b4");
         Assert.Equal(("deleted", "deleted"), (Text(stream, "status"), Text(stream, "providerStatus")));
         Assert.Equal("deleted", Text(Assert.Single(stream.GetProperty("simulcastTargets").EnumerateArray()), "status"));
+
+        // FastPix sends no end of a recording: it ended when the stream disconnected for good (no reconnect within the
+        // 60 s window, and the idle 60.05 s later shows the window closed).
+        var recording = await GetAsync(api, "/api/recordings/fastpix/7d2e9c4b1a0f48e6b3c5d8a9f1e2c3b4-20240610T062003950Z");
+        Assert.Equal(("stopped", "disconnected"), (Text(recording, "status"), Text(recording, "providerStatus")));
+        Assert.Equal(new DateTimeOffset(2024, 6, 10, 7, 30, 0, TimeSpan.Zero), recording.GetProperty("stoppedAt").GetDateTimeOffset());
 
         // eyeson: the room shut down with its finished recording; StreamRec uploads ready and failed; supervisor linked.
         var eyesonRoom = await GetAsync(api, "/api/sessions/eyeson/66670a1b2c3d4e5f60718293");

@@ -200,12 +200,20 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
     [InlineData("/api/sessions?status=finished", "status 'finished' is not one of")]
     [InlineData("/api/sessions?limit=0", "limit must be between 1 and 500")]
     [InlineData("/api/recordings?cursor=not-a-cursor", "cursor is not one this service issued")]
+    [InlineData("/api/sessions?limit=abc", "limit")]
+    [InlineData("/api/servers?limit=1.5", "limit")]
+    [InlineData("/api/servers?health=sick", "health 'sick' is not one of: healthy, degraded, down, offline")]
+    [InlineData("/api/servers?role=bogus", "role 'bogus' is not one of: gateway")]
+    [InlineData("/api/webhooks/log?limit=abc", "limit")]
+    [InlineData("/api/webhooks/log?limit=501", "limit must be between 1 and 500")]
+    [InlineData("/api/webhooks/log?before=2026-01-01T00:00:00Z", "before")]
     public async Task InvalidListQueryGets400SayingWhy(string path, string detail)
     {
         using var request = WebhookApiFactory.Api(HttpMethod.Get, path);
         using var response = await api.Client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(detail, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 

@@ -19,6 +19,17 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task NonPositiveSilenceThresholdStopsTheServiceWithAMessageNamingTheKey()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string> { ["Fleet:SilentAfter"] = "00:00:00" });
+
+        var exitCode = await service.WaitForExitAsync(StartTimeout, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Fleet:SilentAfter must be a positive time span", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreachablePostgresStopsTheServiceWithAClearMessage()
     {
         var closedPort = FreePort.Next();

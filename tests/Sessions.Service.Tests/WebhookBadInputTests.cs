@@ -42,6 +42,30 @@ public sealed class WebhookBadInputTests(WebhookApiFactory api) : IClassFixture<
     }
 
     [Fact]
+    public async Task RejectedRequestsAreListedPerSourceWithoutTheirBody()
+    {
+        var response = await api.PostAsync("wrong-fastpix", TestSources.Authenticated("fastpix", Active, DateTimeOffset.UtcNow).Request);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await api.PostAsync("no-such-source", TestSources.Request(Active));
+
+        using var read = WebhookApiFactory.Api(HttpMethod.Get, "/api/webhooks/rejections?source=wrong-fastpix");
+        using var listed = await api.Client.SendAsync(read, TestContext.Current.CancellationToken);
+        var rejections = await listed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(TestContext.Current.CancellationToken);
+
+        var rejection = rejections.EnumerateArray().First();
+        Assert.Equal(("wrong-fastpix", 401, "unauthorized", (long)Active.Length), (
+            rejection.GetProperty("source").GetString(), rejection.GetProperty("status").GetInt32(),
+            rejection.GetProperty("reason").GetString(), rejection.GetProperty("sizeBytes").GetInt64()));
+        Assert.Contains("FastPix-Signature", rejection.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(rejection.TryGetProperty("body", out _));
+        Assert.All(rejections.EnumerateArray(), r => Assert.Equal("wrong-fastpix", r.GetProperty("source").GetString()));
+
+        using var unknown = WebhookApiFactory.Api(HttpMethod.Get, "/api/webhooks/rejections?source=_unknown");
+        using var unknownListed = await api.Client.SendAsync(unknown, TestContext.Current.CancellationToken);
+        Assert.Contains("no-such-source", await unknownListed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BodyOverTheLimitGets413()
     {
         var before = await api.CountStoredAsync();

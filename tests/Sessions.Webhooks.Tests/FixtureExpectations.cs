@@ -121,7 +121,10 @@ internal static class FixtureExpectations
         ["fastpix/05-video.live_stream.active.json"] = [StreamStatus(LivestreamStatus.Live, "active")],
         ["fastpix/06-video.live_stream.recording.json"] =
         [
-            StreamStatus(LivestreamStatus.Live, "recording"),
+            new(EntityKind.Livestream, Stream, new LivestreamStatusChanged(LivestreamStatus.Live, "recording", Settings: Settings60)
+            {
+                StartedRecordingId = $"{Stream}-20240610T062003950Z",
+            }),
             new(EntityKind.Recording, $"{Stream}-20240610T062003950Z",
                 new RecordingStatusChanged(RecordingStatus.Recording, "recording", Details: new RecordingDetails(StartedAt: At("2024-06-10T06:20:03.950Z")))),
         ],

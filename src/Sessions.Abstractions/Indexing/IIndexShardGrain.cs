@@ -9,6 +9,10 @@ public interface IChangeObserver : IGrainObserver
 {
     [Alias("OnChange"), OneWay]
     Task OnChangeAsync(EntityChangeNotice notice);
+
+    /// <summary>An entity's <c>health</c> facet changed, by an event or by the tracker's clock (a server fell silent).</summary>
+    [Alias("OnHealthChange"), OneWay]
+    Task OnHealthChangeAsync(HealthChangeNotice notice);
 }
 
 /// <summary>

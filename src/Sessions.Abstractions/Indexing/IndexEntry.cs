@@ -100,3 +100,18 @@ public sealed record EntityChangeNotice(
     [property: Id(2)] string Id,
     [property: Id(3)] string Status,
     [property: Id(4)] DateTimeOffset At);
+
+/// <summary>
+/// An entity's health changed (servers: <c>healthy</c>, <c>degraded</c>, <c>down</c>, <c>offline</c>): what the live
+/// stream sends as a <c>health</c> event. <paramref name="At"/> is the time of the event that changed it, or, when the
+/// tracker's clock did (a server fell silent), the time the index noticed.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.HealthChangeNotice")]
+public sealed record HealthChangeNotice(
+    [property: Id(0)] EntityKind Kind,
+    [property: Id(1)] string Provider,
+    [property: Id(2)] string Id,
+    [property: Id(3)] string Health,
+    [property: Id(4)] string? HealthReason,
+    [property: Id(5)] string? Previous,
+    [property: Id(6)] DateTimeOffset At);

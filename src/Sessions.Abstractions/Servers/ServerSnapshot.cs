@@ -8,7 +8,7 @@ namespace Sessions.Abstractions.Servers;
 /// <param name="Id">The provider's server id.</param>
 /// <param name="Role">gateway, mediaserver, sipconnector, recordingmonitor, recordingmover or recordingmuxer; null before any event names it.</param>
 /// <param name="State">The lifecycle state (<c>started</c> while only stats were seen).</param>
-/// <param name="Health">Derived from <paramref name="Role"/> and <paramref name="State"/>.</param>
+/// <param name="Health">Derived from <paramref name="Role"/>, <paramref name="State"/> and, where the tracker's clock is applied, silence (see <see cref="ServerHealthRules"/>).</param>
 /// <param name="MachineName">The host name the server reported.</param>
 /// <param name="Version">The server software version.</param>
 /// <param name="Region">The region the server runs in; null when unknown.</param>
@@ -21,6 +21,7 @@ namespace Sessions.Abstractions.Servers;
 /// <param name="FirstSeenAt">The earliest event time seen.</param>
 /// <param name="LastEventAt">The latest event time seen (last-seen).</param>
 /// <param name="Timeline">The entity's timeline; null in list items.</param>
+/// <param name="HealthReason">Why the server is not healthy (<c>notRegistered</c>, <c>silent</c>, <c>unregistered</c>, <c>stopped</c>); null when healthy.</param>
 [GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Servers.ServerSnapshot")]
 public sealed record ServerSnapshot(
     [property: Id(0)] string Provider,
@@ -39,4 +40,5 @@ public sealed record ServerSnapshot(
     [property: Id(13)] DateTimeOffset? Since,
     [property: Id(14)] DateTimeOffset FirstSeenAt,
     [property: Id(15)] DateTimeOffset LastEventAt,
-    [property: Id(16)] IReadOnlyList<TimelineEntry>? Timeline);
+    [property: Id(16)] IReadOnlyList<TimelineEntry>? Timeline,
+    [property: Id(17)] string? HealthReason);

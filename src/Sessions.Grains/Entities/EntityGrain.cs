@@ -115,6 +115,15 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         return true;
     }
 
+    /// <summary>Applies what the event implies for other entities (<see cref="IEntityStateMachine{TState, TSnapshot}.FollowUps"/>).</summary>
+    private async Task FollowUpAsync(CanonicalEvent evt)
+    {
+        foreach (var next in TMachine.FollowUps(record.State.State, evt))
+        {
+            await GrainFactory.Get(next.Kind, next.Provider, next.EntityId).ApplyAsync(next);
+        }
+    }
+
     private async Task<TransitionOutcome> ApplyOnceAsync(CanonicalEvent evt, RawWebhook? request)
     {
         var receivedAt = TruncateToMilliseconds(time.GetUtcNow());
@@ -124,12 +133,14 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         {
             // A provider retry: the first delivery may have been stored while its answer (or index update) was lost.
             Publish(notify: false);
+            await FollowUpAsync(evt);
             return outcome;
         }
 
         var logged = request is null ? null : request with { Outcomes = [request.Outcomes[0] with { Outcome = StatusWords.Of(outcome) }] };
         await journal.AppendAsync(TMachine.Kind, Key, new JournalEntry(record.State.Version, receivedAt, evt), logged);
         Publish(notify: outcome is TransitionOutcome.Applied);
+        await FollowUpAsync(evt);
         if (!wasFinished && record.State.FinishedObservedAt.HasValue)
         {
             // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it).

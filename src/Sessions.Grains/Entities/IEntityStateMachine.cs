@@ -41,4 +41,11 @@ public interface IEntityStateMachine<TState, TSnapshot>
 
     /// <summary>When the entity reached a finished state (ended, ready, failed, expired, deleted, stopped), or null while it is live.</summary>
     static abstract DateTimeOffset? FinishedAt(TState state);
+
+    /// <summary>
+    /// Events for other entities that <paramref name="evt"/>, now folded in, implies (a livestream's end ends the
+    /// recordings its provider never ends). The grain applies them before it answers, and again when the event is
+    /// retried, so they are as durable as the event; they must be idempotent (stable dedupe keys). None by default.
+    /// </summary>
+    static virtual IReadOnlyList<CanonicalEvent> FollowUps(TState state, CanonicalEvent evt) => [];
 }

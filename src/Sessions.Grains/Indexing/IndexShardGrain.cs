@@ -3,6 +3,7 @@ using Orleans.Serialization;
 using Orleans.Utilities;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
+using Sessions.Grains.Servers;
 using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Indexing;
@@ -16,6 +17,9 @@ namespace Sessions.Grains.Indexing;
 /// storage which entities of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks
 /// and messages in flight) and has each of them file itself again. An entity also re-files when it activates and when
 /// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
+/// Time moves entries too (a server falls silent): the kind's <see cref="IEntryAging{TItem}"/> is applied to each entry
+/// filed or loaded and, on the write-behind timer, to all of them every sweep interval; a change of an entry's
+/// <c>health</c> facet, by an event or by the clock, is told to subscribers.
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
@@ -31,6 +35,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     private readonly Serializer _serializer;
     private readonly IEntityChangeLog _changes;
     private readonly TimeProvider _time;
+    private readonly IEntryAging<TItem> _aging;
     private readonly ILogger<IndexShardGrain<TItem>> _logger;
     private readonly ObserverManager<IChangeObserver> _observers;
     private readonly ShardIndex<TItem> _index = new();
@@ -38,17 +43,22 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     /// <summary>When the entries were last written (taken before the write, by the silo's clock); null before the first.</summary>
     private DateTimeOffset? _savedAt;
 
+    /// <summary>When the entries are next put through <see cref="_aging"/>.</summary>
+    private DateTimeOffset _nextSweep;
+
     public IndexShardGrain(
         IIndexStore store,
         Serializer serializer,
         IEntityChangeLog changes,
         TimeProvider time,
+        IEntryAging<TItem> aging,
         ILogger<IndexShardGrain<TItem>> logger)
     {
         _store = store;
         _serializer = serializer;
         _changes = changes;
         _time = time;
+        _aging = aging;
         _logger = logger;
         _observers = new ObserverManager<IChangeObserver>(TimeSpan.FromMinutes(1), logger);
     }
@@ -56,15 +66,17 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var stored = await _store.ReadAsync(this.GetPrimaryKeyString(), cancellationToken);
+        var now = _time.GetUtcNow();
         foreach (var payload in stored.Entries)
         {
             var entry = _serializer.Deserialize<IndexEntry<TItem>>(payload)
                 ?? throw new InvalidDataException($"Index shard {this.GetPrimaryKeyString()}: a stored entry reads as null");
-            _index.Load(entry);
+            _index.Load(_aging.AsOf(entry, now));
         }
 
         _savedAt = stored.SavedAt;
-        this.RegisterGrainTimer(_ => FlushAsync(), FlushInterval, FlushInterval);
+        _nextSweep = now + (_aging.SweepInterval ?? TimeSpan.Zero);
+        this.RegisterGrainTimer(_ => TickAsync(), FlushInterval, FlushInterval);
         await RepairAsync(cancellationToken);
     }
 
@@ -73,12 +85,22 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     public Task UpsertAsync(IndexEntry<TItem> entry, bool notify)
     {
-        if (_index.Upsert(entry) && notify)
+        ArgumentNullException.ThrowIfNull(entry);
+        var before = _index.Get(entry.Key);
+        var aged = _aging.AsOf(entry, _time.GetUtcNow());
+        if (!_index.Upsert(aged))
         {
-            var notice = new EntityChangeNotice(entry.Kind, entry.Provider, entry.Id, entry.Status, entry.UpdatedAt);
+            return Task.CompletedTask;
+        }
+
+        if (notify)
+        {
+            var notice = new EntityChangeNotice(aged.Kind, aged.Provider, aged.Id, aged.Status, aged.UpdatedAt);
             _observers.Notify(o => o.OnChangeAsync(notice));
         }
 
+        // A refile after activation or a retry is quiet, but a health change is news either way.
+        NotifyHealth(before, aged, aged.UpdatedAt);
         return Task.CompletedTask;
     }
 
@@ -129,6 +151,45 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             // The shard still serves what it has; entities re-file when they next hear from their provider.
             LogRepairFailed(_logger, ex, shard);
         }
+    }
+
+    /// <summary>The write-behind timer: every sweep interval, first put every entry through the clock.</summary>
+    private async Task TickAsync()
+    {
+        if (_aging.SweepInterval is { } interval && _time.GetUtcNow() >= _nextSweep)
+        {
+            var now = _time.GetUtcNow();
+            _nextSweep = now + interval;
+            foreach (var (before, after) in _index.Reclassify(entry => _aging.AsOf(entry, now)))
+            {
+                NotifyHealth(before, after, now);
+            }
+        }
+
+        await FlushAsync();
+    }
+
+    /// <summary>
+    /// Tells subscribers when the <c>health</c> facet or its reason differs between <paramref name="before"/> (null: not
+    /// filed yet, so nothing to compare) and <paramref name="after"/>; <paramref name="at"/> is the event's time, or the
+    /// sweep's when the clock made the change.
+    /// </summary>
+    private void NotifyHealth(IndexEntry<TItem>? before, IndexEntry<TItem> after, DateTimeOffset at)
+    {
+        if (before is null || !after.Facets.TryGetValue(ServerStateMachine.HealthFacet, out var health))
+        {
+            return;
+        }
+
+        var previous = before.Facets.GetValueOrDefault(ServerStateMachine.HealthFacet);
+        var reason = after.Facets.GetValueOrDefault(ServerStateMachine.HealthReasonFacet);
+        if (health == previous && reason == before.Facets.GetValueOrDefault(ServerStateMachine.HealthReasonFacet))
+        {
+            return;
+        }
+
+        var notice = new HealthChangeNotice(after.Kind, after.Provider, after.Id, health, reason, previous, at);
+        _observers.Notify(o => o.OnHealthChangeAsync(notice));
     }
 
     /// <summary>

@@ -43,6 +43,37 @@ internal sealed class ShardIndex<TItem>
         return true;
     }
 
+    /// <summary>The entry held under <paramref name="key"/>, or null.</summary>
+    public IndexEntry<TItem>? Get(string key) => _entries.GetValueOrDefault(key);
+
+    /// <summary>
+    /// Puts every entry through <paramref name="asOf"/> and refiles those it changes (same key and version, another item or
+    /// facets): what the clock does to entries. Not a change to save: it is applied again whenever the shard loads.
+    /// Returns each refiled entry with the one it replaced.
+    /// </summary>
+    public IReadOnlyList<(IndexEntry<TItem> Before, IndexEntry<TItem> After)> Reclassify(Func<IndexEntry<TItem>, IndexEntry<TItem>> asOf)
+    {
+        ArgumentNullException.ThrowIfNull(asOf);
+        var changed = new List<(IndexEntry<TItem>, IndexEntry<TItem>)>();
+        foreach (var held in _entries.Values)
+        {
+            var now = asOf(held);
+            if (!ReferenceEquals(now, held))
+            {
+                changed.Add((held, now));
+            }
+        }
+
+        foreach (var (before, after) in changed)
+        {
+            File(before, -1);
+            _entries[after.Key] = after;
+            File(after, +1);
+        }
+
+        return changed;
+    }
+
     /// <summary>Forgets <paramref name="key"/> unless the entry held is newer than <paramref name="version"/>; true when it did.</summary>
     public bool Remove(string key, long version)
     {

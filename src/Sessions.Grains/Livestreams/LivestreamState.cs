@@ -31,7 +31,25 @@ public sealed class LivestreamState
     [Id(7)] public Dictionary<string, LivestreamTarget> Targets { get; set; } = [];
 
     [Id(8)] public List<string> Assets { get; set; } = [];
+
+    /// <summary>Recordings the stream started that the provider never ends itself (FastPix): id and start time.</summary>
+    [Id(9)] public Dictionary<string, DateTimeOffset> RecordingStarts { get; set; } = [];
+
+    /// <summary>
+    /// The status events seen, ordered by time (then rank, then dedupe key) and bounded by
+    /// <see cref="StreamRecordings.MaxMarks"/>: what decides when each of <see cref="RecordingStarts"/> ended, whatever
+    /// order the start and the end arrive in.
+    /// </summary>
+    [Id(10)] public List<StatusMark> Marks { get; set; } = [];
 }
+
+/// <summary>One status event of a livestream: its time, the status and the provider's word, and its dedupe key.</summary>
+[GenerateSerializer, Immutable, Alias("Sessions.Grains.Livestreams.StatusMark")]
+public sealed record StatusMark(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] LivestreamStatus Status,
+    [property: Id(2)] string ProviderStatus,
+    [property: Id(3)] string Key);
 
 /// <summary>One simulcast target: its status (time-first, deleted sticky) and URL.</summary>
 [GenerateSerializer, Alias("Sessions.Grains.Livestreams.LivestreamTarget")]

@@ -11,6 +11,8 @@ namespace Sessions.Grains.Livestreams;
 /// disconnected; between events of one time the rank preparing &lt; connected &lt; live &lt; disconnected &lt; idle &lt;
 /// disabled decides (idle is the end of a broadcast). <c>deleted</c> is terminal and sticky; <c>disabled</c> is not.
 /// Simulcast targets follow the same rule per target id. Settings are newest-wins per field; assets are a union.
+/// Recordings the stream started and the provider never ends (FastPix) end with the broadcast
+/// (<see cref="StreamRecordings"/>): each status event of the stream tells those recordings when they ended.
 /// </summary>
 public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState, LivestreamSnapshot>
 {
@@ -47,6 +49,36 @@ public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState
         return state.DeletedAt;
     }
 
+    /// <summary>
+    /// After a status event: a <c>stopped</c> event, at the time it ended, for each recording of the stream whose end is
+    /// known (type <c>livestream.{word}</c>, the stream word that ended it). Every status event repeats them, so a
+    /// retry or a late event that moves an end is told; the recordings answer repeats as duplicates.
+    /// </summary>
+    public static IReadOnlyList<CanonicalEvent> FollowUps(LivestreamState state, CanonicalEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(evt);
+        if (evt.Change is not LivestreamStatusChanged || state.RecordingStarts.Count == 0)
+        {
+            return [];
+        }
+
+        return
+        [
+            .. StreamRecordings.Ends(state).Select(end => new CanonicalEvent
+            {
+                Type = $"livestream.{end.EndedBy}",
+                Provider = evt.Provider,
+                Kind = EntityKind.Recording,
+                EntityId = end.RecordingId,
+                OccurredAt = end.EndedAt,
+                DedupeKey = $"{evt.Provider}:{evt.EntityId}:recording-ended:{end.RecordingId}:{end.EndedAt.UtcTicks}",
+                Change = new RecordingStatusChanged(
+                    RecordingStatus.Stopped, end.EndedBy, Details: new RecordingDetails(StoppedAt: end.EndedAt)),
+            }),
+        ];
+    }
+
     private static bool FoldStatus(LivestreamState state, CanonicalEvent evt, LivestreamStatusChanged change)
     {
         var before = (CurrentStatus(state), state.ProviderStatus.Value, state.SessionId.Value);
@@ -66,6 +98,14 @@ public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState
         }
 
         var settingsChanged = change.Settings is { } settings && FoldSettings(state, field, settings);
+
+        // Kept (the grain stores every event that is not a duplicate) but not shown: the recording itself shows it.
+        StreamRecordings.Mark(state, new StatusMark(evt.OccurredAt, change.Status, change.ProviderStatus, evt.DedupeKey));
+        if (change.StartedRecordingId is { } recordingId)
+        {
+            state.RecordingStarts.TryAdd(recordingId, evt.OccurredAt);
+        }
+
         return settingsChanged || (CurrentStatus(state), state.ProviderStatus.Value, state.SessionId.Value) != before;
     }
 

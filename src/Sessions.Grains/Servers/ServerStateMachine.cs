@@ -8,12 +8,12 @@ namespace Sessions.Grains.Servers;
 /// <summary>
 /// Servers: the lifecycle is time-first (ties: started &lt; registered &lt; unregistered &lt; stopped), so a
 /// <c>started</c> newer than a <c>stopped</c> is a restart; every distinct <c>started</c> is one incarnation.
-/// Machine facts come from every state event (each carries the server object), newest wins per field.
+/// Machine facts come from every state event (each carries the server object), newest wins per field. Health here is
+/// what the events say (<see cref="ServerHealthRules.Of"/>); silence needs the tracker's clock and is applied by the
+/// index shards and the API.
 /// </summary>
 public sealed class ServerStateMachine : IEntityStateMachine<ServerState, ServerSnapshot>
 {
-    private const string Gateway = "gateway";
-
     private static readonly EntityHeader Nobody = new("", "", default, default);
 
     public static EntityKind Kind => EntityKind.Server;
@@ -49,15 +49,28 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
     /// <summary>The facet value of a role or region the provider did not state, so fleet counts group it under a word.</summary>
     public const string Unknown = "unknown";
 
+    /// <summary>The facet holding the health word (<c>healthy</c>, <c>degraded</c>, <c>down</c>, <c>offline</c>).</summary>
+    public const string HealthFacet = "health";
+
+    /// <summary>The facet holding why a server is not healthy; absent when it is.</summary>
+    public const string HealthReasonFacet = "healthReason";
+
     public static IReadOnlyDictionary<string, string> Facets(ServerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return new Dictionary<string, string>(StringComparer.Ordinal)
+        var (health, reason) = ServerHealthRules.Of(Lifecycle(state), state.Role.Value);
+        var facets = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["role"] = state.Role.Value ?? Unknown,
             ["region"] = state.Region.Value ?? Unknown,
-            ["health"] = StatusWords.Of(Health(Lifecycle(state), state.Role.Value)),
+            [HealthFacet] = StatusWords.Of(health),
         };
+        if (reason is not null)
+        {
+            facets[HealthReasonFacet] = reason;
+        }
+
+        return facets;
     }
 
     public static DateTimeOffset? FinishedAt(ServerState state)
@@ -65,15 +78,6 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
         ArgumentNullException.ThrowIfNull(state);
         return state.Lifecycle.Stamp is { } stamp && state.Lifecycle.Value == ServerStatus.Stopped ? stamp.At : null;
     }
-
-    /// <summary>healthy: a gateway started or registered, any other role registered; degraded: up but not serving; down: stopped.</summary>
-    private static ServerHealth Health(ServerStatus state, string? role) => state switch
-    {
-        ServerStatus.Stopped => ServerHealth.Down,
-        ServerStatus.Registered => ServerHealth.Healthy,
-        ServerStatus.Started when string.Equals(role, Gateway, StringComparison.OrdinalIgnoreCase) => ServerHealth.Healthy,
-        _ => ServerHealth.Degraded,
-    };
 
     private static void Fold(ServerState state, CanonicalEvent evt, ServerStateChanged changed)
     {
@@ -110,12 +114,13 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
     {
         ArgumentNullException.ThrowIfNull(header);
         var lifecycle = Lifecycle(state);
+        var (health, reason) = ServerHealthRules.Of(lifecycle, state.Role.Value);
         return new ServerSnapshot(
             header.Provider,
             header.Id,
             state.Role.Value,
             lifecycle,
-            Health(lifecycle, state.Role.Value),
+            health,
             state.MachineName.Value,
             state.Version.Value,
             state.Region.Value,
@@ -127,6 +132,7 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
             state.Lifecycle.Stamp?.At,
             header.FirstEventAt,
             header.LastEventAt,
-            timeline);
+            timeline,
+            reason);
     }
 }

@@ -10,7 +10,9 @@ namespace Sessions.Service.Endpoints;
 public static class EntityQueries
 {
     private const int DefaultLimit = 50;
-    private const int MaxLimit = 500;
+
+    /// <summary>The largest page any list answers; more is a 400.</summary>
+    public const int MaxLimit = 500;
 
     /// <summary>One page of <typeparamref name="TItem"/> filtered by status, provider and facets; 400 naming what is wrong with the query.</summary>
     public static async Task<Results<Ok<Page<TItem>>, ProblemHttpResult>> ListAsync<TItem, TStatus>(
@@ -85,6 +87,7 @@ public static class EntityQueries
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(title: "Not found", detail: detail, statusCode: StatusCodes.Status404NotFound);
 
-    private static ProblemHttpResult BadRequest(string detail) =>
+    /// <summary>400 as a problem whose detail names the parameter and what it may be.</summary>
+    public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(title: "Invalid query", detail: detail, statusCode: StatusCodes.Status400BadRequest);
 }

@@ -1,16 +1,22 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Servers;
 using Sessions.Canonical;
+using Sessions.Grains.Servers;
 using Sessions.Service.Queries;
 
 namespace Sessions.Service.Endpoints;
 
-/// <summary><c>GET /api/fleet</c>: fleet health by state, health, role and region, and the servers that are not healthy.</summary>
+/// <summary>
+/// <c>GET /api/fleet</c>: fleet health by state, health, reason, role and region, and the servers that need attention
+/// (down, then degraded; offline servers stopped cleanly and are not listed).
+/// </summary>
 public sealed record Fleet(
     int Total,
     IReadOnlyDictionary<string, int> ByState,
     IReadOnlyDictionary<string, int> ByHealth,
+    IReadOnlyDictionary<string, int> ByHealthReason,
     IReadOnlyDictionary<string, int> ByRole,
     IReadOnlyDictionary<string, int> ByRegion,
     IReadOnlyList<ServerSnapshot> Unhealthy);
@@ -33,13 +39,47 @@ public static class ServerEndpoints
         return api;
     }
 
-    public static Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
-        IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor) =>
-        EntityQueries.ListAsync<ServerSnapshot, ServerStatus>(
-            index, state, provider, EntityQueries.Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
+    /// <summary>The roles LiveSwitch servers have; a standard-webhooks source may report others, which are then known too.</summary>
+    private static readonly string[] LiveSwitchRoles = ["gateway", "mediaserver", "sipconnector", "recordingmonitor", "recordingmover", "recordingmuxer"];
 
-    public static Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(string provider, string id, IGrainFactory grains) =>
-        EntityQueries.GetAsync<IServerGrain, ServerSnapshot>(grains, provider, id);
+    /// <summary>
+    /// One page of servers. <c>health</c> must be a health word and <c>role</c> a LiveSwitch role or one some server
+    /// reported (else 400 naming the values it may be); <c>region</c> is free-form.
+    /// </summary>
+    public static async Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
+        IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (!string.IsNullOrEmpty(health) && !StatusWords.TryParse<ServerHealth>(health, out _))
+        {
+            return EntityQueries.BadRequest($"health '{health}' is not one of: {string.Join(", ", StatusWords.All<ServerHealth>())}.");
+        }
+
+        if (!string.IsNullOrEmpty(role) && !LiveSwitchRoles.Contains(role, StringComparer.OrdinalIgnoreCase))
+        {
+            var reported = EntityQueries.Facet(await index.CountAsync<ServerSnapshot>(), "role").Keys;
+            if (!reported.Contains(role, StringComparer.OrdinalIgnoreCase))
+            {
+                var known = LiveSwitchRoles.Union(reported, StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+                return EntityQueries.BadRequest($"role '{role}' is not one of: {string.Join(", ", known)}.");
+            }
+        }
+
+        return await EntityQueries.ListAsync<ServerSnapshot, ServerStatus>(
+            index, state, provider, EntityQueries.Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
+    }
+
+    /// <summary>One server, its health judged at the tracker's clock (a server silent past <c>Fleet:SilentAfter</c> is down).</summary>
+    public static async Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(
+        string provider, string id, IGrainFactory grains, TimeProvider time, IOptions<FleetOptions> fleet)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(fleet);
+        var result = await EntityQueries.GetAsync<IServerGrain, ServerSnapshot>(grains, provider, id);
+        return result.Result is Ok<ServerSnapshot> { Value: { } server }
+            ? TypedResults.Ok(ServerHealthRules.AsOf(server, time.GetUtcNow(), fleet.Value.SilentAfter))
+            : result;
+    }
 
     public static async Task<Ok<Fleet>> GetFleetAsync(IndexReader index)
     {
@@ -51,7 +91,8 @@ public static class ServerEndpoints
         return TypedResults.Ok(new Fleet(
             counts.Result.Total,
             counts.Result.ByStatus,
-            EntityQueries.Facet(counts.Result, "health"),
+            EntityQueries.Facet(counts.Result, ServerStateMachine.HealthFacet),
+            EntityQueries.Facet(counts.Result, ServerStateMachine.HealthReasonFacet),
             EntityQueries.Facet(counts.Result, "role"),
             EntityQueries.Facet(counts.Result, "region"),
             [.. down.Result.Items.Concat(degraded.Result.Items).Take(MaxUnhealthy)]));

@@ -5,7 +5,7 @@ using Sessions.Service.Live;
 
 namespace Sessions.Service.Endpoints;
 
-/// <summary><c>GET /api/stream</c>: server-sent events, one <c>change</c> event per entity change, as it happens.</summary>
+/// <summary><c>GET /api/stream</c>: server-sent events, one <c>change</c> event per entity change and one <c>health</c> event per server health change, as they happen.</summary>
 public static class StreamEndpoints
 {
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
@@ -15,7 +15,8 @@ public static class StreamEndpoints
         var stream = api.MapGroup("/stream").WithTags("Live");
         stream.MapGet("", StreamAsync)
             .WithName("StreamChanges")
-            .WithSummary("Server-sent events: 'ready' once listening, then a 'change' event (kind, provider, id, status, at) per entity change.")
+            .WithSummary("Server-sent events: 'ready' once listening, then a 'change' event (kind, provider, id, status, at) per entity change "
+                + "and a 'health' event (kind, provider, id, health, healthReason, previous, at) per server health change, silence included.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
         return api;
     }
@@ -53,10 +54,10 @@ public static class StreamEndpoints
                     try
                     {
                         var change = await changes.ReadAsync(wait.Token);
-                        await response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(change, json.Value.SerializerOptions)}\n\n", aborted);
+                        await response.WriteAsync(Format(change, json.Value.SerializerOptions), aborted);
                         while (changes.TryRead(out var next))
                         {
-                            await response.WriteAsync($"event: change\ndata: {JsonSerializer.Serialize(next, json.Value.SerializerOptions)}\n\n", aborted);
+                            await response.WriteAsync(Format(next, json.Value.SerializerOptions), aborted);
                         }
                     }
                     catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
@@ -73,4 +74,7 @@ public static class StreamEndpoints
             }
         }
     }
+
+    private static string Format(StreamEvent streamEvent, JsonSerializerOptions options) =>
+        $"event: {streamEvent.Name}\ndata: {JsonSerializer.Serialize(streamEvent.Data, streamEvent.Data.GetType(), options)}\n\n";
 }

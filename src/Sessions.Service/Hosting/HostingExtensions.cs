@@ -7,6 +7,8 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Sessions.Canonical;
+using Sessions.Grains.Indexing;
+using Sessions.Grains.Servers;
 using Sessions.Grains.Storage;
 using Sessions.Service.Api;
 using Sessions.Service.Live;
@@ -36,6 +38,10 @@ public static class HostingExtensions
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.SectionName);
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName);
+        services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName)
+            .Validate(o => o.SilentAfter > TimeSpan.Zero, "Fleet:SilentAfter must be a positive time span, for example 00:05:00.")
+            .ValidateOnStart();
+        services.AddEntryAging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageWriteHealth>();
         services.AddSingleton<StorageWriteGate>();
@@ -55,6 +61,7 @@ public static class HostingExtensions
         services.AddHostedService<RawWebhookLogJanitor>();
         services.AddSingleton<BodyMemoryBudget>();
         services.AddSingleton<WebhookIngest>();
+        services.AddSingleton<RejectionLog>();
         services.AddSingleton<IndexReader>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<FleetHistory>();
@@ -77,6 +84,8 @@ public static class HostingExtensions
         // Status words travel as camelCase strings ("registered", "applied"), as the HTTP contract promises.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(StatusWords.NamingPolicy)));
         services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestProblems>();
         services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])

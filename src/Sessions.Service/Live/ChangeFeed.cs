@@ -9,9 +9,17 @@ using Sessions.Service.Queries;
 
 namespace Sessions.Service.Live;
 
+/// <summary>One event of <c>/api/stream</c>: its name (<c>change</c>, <c>health</c>) and what goes in its data line.</summary>
+public sealed record StreamEvent(string Name, object Data)
+{
+    public const string Change = "change";
+    public const string Health = "health";
+}
+
 /// <summary>
 /// This process's ear on the cluster: one observer subscribed to every index shard (renewed every 20 s, since
-/// subscriptions lapse after a minute), fanning each entity change out to the open <c>/api/stream</c> connections.
+/// subscriptions lapse after a minute), fanning each entity change and each health change out to the open
+/// <c>/api/stream</c> connections.
 /// It starts with the first listener, so a process nobody watches subscribes to nothing.
 /// </summary>
 public sealed partial class ChangeFeed(IGrainFactory grains, IndexReader index, ILogger<ChangeFeed> logger) : IChangeObserver, IAsyncDisposable
@@ -19,13 +27,13 @@ public sealed partial class ChangeFeed(IGrainFactory grains, IndexReader index, 
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(20);
 
     private readonly Lock _gate = new();
-    private readonly HashSet<Channel<EntityChangeNotice>> _listeners = [];
+    private readonly HashSet<Channel<StreamEvent>> _listeners = [];
     private readonly CancellationTokenSource _stopping = new();
     private Task? _started;
     private IChangeObserver? _reference;
 
     /// <summary>Starts listening (once, on first use) and returns a reader of every change from now on; dispose the lease to stop.</summary>
-    public async Task<(ChannelReader<EntityChangeNotice> Changes, IDisposable Lease)> ListenAsync(CancellationToken cancellationToken)
+    public async Task<(ChannelReader<StreamEvent> Changes, IDisposable Lease)> ListenAsync(CancellationToken cancellationToken)
     {
         Task started;
         lock (_gate)
@@ -39,7 +47,7 @@ public sealed partial class ChangeFeed(IGrainFactory grains, IndexReader index, 
         }
 
         await started.WaitAsync(cancellationToken);
-        var channel = Channel.CreateBounded<EntityChangeNotice>(
+        var channel = Channel.CreateBounded<StreamEvent>(
             new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate)
         {
@@ -49,13 +57,17 @@ public sealed partial class ChangeFeed(IGrainFactory grains, IndexReader index, 
         return (channel.Reader, new Lease(this, channel));
     }
 
-    public Task OnChangeAsync(EntityChangeNotice notice)
+    public Task OnChangeAsync(EntityChangeNotice notice) => Publish(new StreamEvent(StreamEvent.Change, notice));
+
+    public Task OnHealthChangeAsync(HealthChangeNotice notice) => Publish(new StreamEvent(StreamEvent.Health, notice));
+
+    private Task Publish(StreamEvent streamEvent)
     {
         lock (_gate)
         {
             foreach (var listener in _listeners)
             {
-                listener.Writer.TryWrite(notice);
+                listener.Writer.TryWrite(streamEvent);
             }
         }
 
@@ -105,7 +117,7 @@ public sealed partial class ChangeFeed(IGrainFactory grains, IndexReader index, 
 
     private IEnumerable<Task> Subscribe<TItem>() => index.Shards<TItem>().Select(s => s.SubscribeAsync(_reference!));
 
-    private void Leave(Channel<EntityChangeNotice> channel)
+    private void Leave(Channel<StreamEvent> channel)
     {
         lock (_gate)
         {
@@ -118,7 +130,7 @@ public sealed partial class ChangeFeed(IGrainFactory grains, IndexReader index, 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Change feed: renewing the shard subscriptions failed; trying again shortly")]
     private static partial void LogRenewalFailed(ILogger logger, Exception exception);
 
-    private sealed class Lease(ChangeFeed feed, Channel<EntityChangeNotice> channel) : IDisposable
+    private sealed class Lease(ChangeFeed feed, Channel<StreamEvent> channel) : IDisposable
     {
         public void Dispose() => feed.Leave(channel);
     }

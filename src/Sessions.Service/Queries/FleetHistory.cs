@@ -16,7 +16,7 @@ public sealed class DashboardOptions
 }
 
 /// <summary>One sample of fleet health: how many servers were healthy, degraded and down at a moment.</summary>
-public sealed record FleetSample(DateTimeOffset At, int Healthy, int Degraded, int Down);
+public sealed record FleetSample(DateTimeOffset At, int Healthy, int Degraded, int Down, int Offline);
 
 /// <summary>
 /// Samples fleet health on an interval and keeps the last hour in memory, for the dashboard's chart
@@ -52,7 +52,8 @@ public sealed partial class FleetHistory(
                     time.GetUtcNow(),
                     health?.GetValueOrDefault("healthy") ?? 0,
                     health?.GetValueOrDefault("degraded") ?? 0,
-                    health?.GetValueOrDefault("down") ?? 0);
+                    health?.GetValueOrDefault("down") ?? 0,
+                    health?.GetValueOrDefault("offline") ?? 0);
                 lock (_gate)
                 {
                     _samples.Enqueue(sample);

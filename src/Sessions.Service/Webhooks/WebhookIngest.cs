@@ -25,6 +25,7 @@ public sealed partial class WebhookIngest(
     IRawWebhookLog rawLog,
     BodyMemoryBudget bodyBudget,
     SessionsMetrics metrics,
+    RejectionLog rejections,
     TimeProvider time,
     ILogger<WebhookIngest> logger)
 {
@@ -45,28 +46,28 @@ public sealed partial class WebhookIngest(
         if (source is null)
         {
             metrics.Received(SessionsMetrics.UnknownSource, "");
-            return Reject(SessionsMetrics.UnknownSource, "", "unknown_source", StatusCodes.Status404NotFound, "Unknown webhook source",
+            return Reject(request, SessionsMetrics.UnknownSource, "", "unknown_source", StatusCodes.Status404NotFound, "Unknown webhook source",
                 $"No webhook source named '{sourceName}' is configured (Webhooks:Sources:{{name}}).");
         }
 
         metrics.Received(source.Name, source.Kind);
         if (!IsJson(request.ContentType))
         {
-            return Reject(source, "unsupported_media_type", StatusCodes.Status415UnsupportedMediaType, "Body must be JSON",
+            return Reject(request, source, "unsupported_media_type", StatusCodes.Status415UnsupportedMediaType, "Body must be JSON",
                 $"Content-Type is '{request.ContentType}'; send application/json.");
         }
 
         var (read, body) = await BoundedBody.ReadAsync(request, settings.MaxBodyBytes, bodyBudget, cancellationToken);
         if (read is BoundedBody.Outcome.TooLarge)
         {
-            return Reject(source, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large",
+            return Reject(request, source, "too_large", StatusCodes.Status413PayloadTooLarge, "Body too large",
                 $"The body is larger than {settings.MaxBodyBytes} bytes (Webhooks:MaxBodyBytes).");
         }
 
         if (read is BoundedBody.Outcome.OverBudget)
         {
             request.HttpContext.Response.Headers.RetryAfter = "1";
-            return Reject(source, "busy", StatusCodes.Status503ServiceUnavailable, "Busy",
+            return Reject(request, source, "busy", StatusCodes.Status503ServiceUnavailable, "Busy",
                 $"The bodies being handled hold the memory budget (Webhooks:MaxConcurrentBodyBytes = {settings.MaxConcurrentBodyBytes}); retry shortly.");
         }
 
@@ -95,9 +96,9 @@ public sealed partial class WebhookIngest(
         switch (verdict)
         {
             case WebhookVerdict.Unauthorized unauthorized:
-                return Reject(source, "unauthorized", StatusCodes.Status401Unauthorized, "Not authenticated", unauthorized.Detail);
+                return Reject(request, source, "unauthorized", StatusCodes.Status401Unauthorized, "Not authenticated", unauthorized.Detail, bytes.Length);
             case WebhookVerdict.Invalid invalid:
-                return Reject(source, "invalid", StatusCodes.Status400BadRequest, "Invalid webhook body", invalid.Detail);
+                return Reject(request, source, "invalid", StatusCodes.Status400BadRequest, "Invalid webhook body", invalid.Detail, bytes.Length);
         }
 
         var items = ((WebhookVerdict.Accepted)verdict).Items;
@@ -116,9 +117,11 @@ public sealed partial class WebhookIngest(
             body.Abandon();
             LogNotStored(logger, ex, source.Name);
             metrics.Rejected(source.Name, source.Kind, "unavailable");
+            const string NotStored = "The events could not be stored durably right now; retry later.";
+            rejections.Add(source.Name, StatusCodes.Status503ServiceUnavailable, "unavailable", NotStored, request, bytes.Length);
             return TypedResults.Problem(
                 title: "Not stored",
-                detail: "The events could not be stored durably right now; retry later.",
+                detail: NotStored,
                 statusCode: StatusCodes.Status503ServiceUnavailable,
                 extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
         }
@@ -202,12 +205,15 @@ public sealed partial class WebhookIngest(
         return logged;
     }
 
-    private ProblemHttpResult Reject(WebhookSource source, string reason, int status, string title, string detail) =>
-        Reject(source.Name, source.Kind, reason, status, title, detail);
+    private ProblemHttpResult Reject(
+        HttpRequest request, WebhookSource source, string reason, int status, string title, string detail, long? readBytes = null) =>
+        Reject(request, source.Name, source.Kind, reason, status, title, detail, readBytes);
 
-    private ProblemHttpResult Reject(string source, string kind, string reason, int status, string title, string detail)
+    private ProblemHttpResult Reject(
+        HttpRequest request, string source, string kind, string reason, int status, string title, string detail, long? readBytes = null)
     {
         metrics.Rejected(source, kind, reason);
+        rejections.Add(source, status, reason, detail, request, readBytes);
         LogRejected(logger, source, reason, detail);
         return TypedResults.Problem(title: title, detail: detail, statusCode: status);
     }

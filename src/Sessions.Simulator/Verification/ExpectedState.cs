@@ -14,7 +14,9 @@ public sealed record ExpectedEntity(string Kind, string Provider, string Id, str
 /// The run's own model of each entity's final status, folded from the facts of acknowledged deliveries with the
 /// service's rules: the latest event time wins (equal times: the higher state rank); recordings go by rank first, so
 /// no late event moves one back; a deleted livestream stays deleted. An entity named only by facts without a status
-/// (a participant, a link) is in its kind's first status. Duplicates change nothing.
+/// (a participant, a link) is in its kind's first status. Duplicates change nothing. A FastPix recording, which
+/// FastPix never ends, is stopped once its stream's broadcast ended after it started (an acknowledged idle, disabled or
+/// deleted of the stream), as the service ends it.
 /// </summary>
 public sealed class ExpectedState
 {
@@ -70,9 +72,27 @@ public sealed class ExpectedState
             e.Key.Kind,
             e.Key.Provider,
             e.Key.Id,
-            e.Value.Stamp?.Status ?? StatusesByKind[e.Key.Kind][0],
+            StreamEnded(e.Key, e.Value) ? "stopped" : e.Value.Stamp?.Status ?? StatusesByKind[e.Key.Kind][0],
             [.. e.Value.Events.OrderBy(f => f.At)])),
     ];
+
+    /// <summary>
+    /// Whether <paramref name="entity"/> is a FastPix recording (keyed <c>{streamId}-{start}</c>) below stopped whose
+    /// stream's broadcast ended after it started.
+    /// </summary>
+    private bool StreamEnded((string Kind, string Provider, string Id) key, Entity entity)
+    {
+        var dash = key.Id.LastIndexOf('-');
+        if (key.Kind != EntityKinds.Recording || key.Provider != Providers.FastPix || dash <= 0
+            || (entity.Stamp is { } stamp && stamp.Rank >= Array.IndexOf(StatusesByKind[EntityKinds.Recording], "stopped"))
+            || !_entities.TryGetValue((EntityKinds.Livestream, Providers.FastPix, key.Id[..dash]), out var stream))
+        {
+            return false;
+        }
+
+        var starts = entity.Events.Where(f => f.Status == "recording").Select(f => f.At).ToList();
+        return starts.Count > 0 && stream.Events.Any(f => f.At > starts.Min() && f.Status is "idle" or "disabled" or "deleted");
+    }
 
     private static (int Tier, DateTimeOffset At, int Rank, string Status) Stamp(string kind, string status, DateTimeOffset at)
     {

@@ -85,14 +85,18 @@ internal sealed class FastPixAdapter : IProviderAdapter
             return;
         }
         var primary = Event(type, body, request, streamId, new LivestreamStatusChanged(known, verb, Settings: settings));
-        items.Add(primary);
-        if (verb == "recording")
+        if (verb != "recording")
         {
-            // FastPix has no recording id: one recording per stream and start, which is this event's time.
-            var recordingId = $"{streamId}-{primary.OccurredAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}";
-            var change = new RecordingStatusChanged(RecordingStatus.Recording, verb, Details: new RecordingDetails(StartedAt: primary.OccurredAt));
-            items.Add(primary with { Kind = EntityKind.Recording, EntityId = recordingId, DedupeKey = primary.DedupeKey + "#recording", Change = change });
+            items.Add(primary);
+            return;
         }
+
+        // FastPix has no recording id: one recording per stream and start, which is this event's time. FastPix sends no
+        // end of a recording either: the livestream ends it when its broadcast ends, so it learns the recording's id.
+        var recordingId = $"{streamId}-{primary.OccurredAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture)}";
+        items.Add(primary with { Change = new LivestreamStatusChanged(known, verb, Settings: settings) { StartedRecordingId = recordingId } });
+        var change = new RecordingStatusChanged(RecordingStatus.Recording, verb, Details: new RecordingDetails(StartedAt: primary.OccurredAt));
+        items.Add(primary with { Kind = EntityKind.Recording, EntityId = recordingId, DedupeKey = primary.DedupeKey + "#recording", Change = change });
     }
 
     private static void Simulcast(string type, string verb, JsonFields body, WebhookRequest request, List<WebhookItem> items)

@@ -9,7 +9,8 @@ public sealed record DemoServer(string Id, string Role, string Region, string La
     public string Health => LastVerb switch
     {
         "registered" => "healthy",
-        "stopped" => "down",
+        "stopped" => "offline",
+        "unregistered" => "down",
         _ => "degraded",
     };
 }
@@ -23,12 +24,15 @@ public static class SeedData
 {
     public const string DemoProvider = "acme";
 
-    /// <summary>The fixtures' three LiveSwitch servers: machine name, final state, health.</summary>
+    /// <summary>
+    /// The fixtures' three LiveSwitch servers: machine name, final state, health. The muxer only started, in 2024: by the
+    /// tracker's clock it has been silent far longer than <c>Fleet:SilentAfter</c>.
+    /// </summary>
     public static readonly (string Machine, string State, string Health)[] FixtureServers =
     [
-        ("LS-GW-01", "stopped", "down"),
-        ("LS-MS-01", "unregistered", "degraded"),
-        ("LS-MUX-01", "started", "degraded"),
+        ("LS-GW-01", "stopped", "offline"),
+        ("LS-MS-01", "unregistered", "down"),
+        ("LS-MUX-01", "started", "down"),
     ];
 
     public static readonly DemoServer[] DemoServers =

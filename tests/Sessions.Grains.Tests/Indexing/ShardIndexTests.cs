@@ -14,6 +14,23 @@ public sealed class ShardIndexTests
     private static readonly string[] HealthFilters = ["down", "HEALTHY"];
 
     [Fact]
+    public void ReclassifyRefilesWhatTheClockChangesInCountsAndFiltersWithoutMarkingAChangeToSave()
+    {
+        var index = new ShardIndex<string>();
+        index.Upsert(Entry("a", facets: [("health", "healthy")]));
+        index.Upsert(Entry("b", facets: [("health", "healthy")]));
+        index.ChangesSaved();
+
+        var changed = index.Reclassify(e => e.Id == "a" ? e with { Facets = new Dictionary<string, string> { ["health"] = "down" } } : e);
+
+        Assert.Equal([("healthy", "down")], changed.Select(c => (c.Before.Facets["health"], c.After.Facets["health"])));
+        Assert.Equal(new Dictionary<string, int> { ["healthy"] = 1, ["down"] = 1 }, index.Counts().ByFacet["health"]);
+        Assert.Equal(["a"], Ids(index.List(Query(facets: new() { ["health"] = "down" }))));
+        Assert.False(index.HasChanges);
+        Assert.Empty(index.Reclassify(e => e));
+    }
+
+    [Fact]
     public void NewerVersionRefilesAndAnOlderOrEqualOneIsIgnored()
     {
         var index = new ShardIndex<string>();

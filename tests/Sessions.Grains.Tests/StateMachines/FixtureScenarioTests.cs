@@ -51,8 +51,8 @@ public sealed class FixtureScenarioTests
         var media = Server(Of(EntityKind.Server, "liveswitch/16-mediaserver.unregistered.json", "liveswitch/02-mediaserver.registered.json")).Snapshot;
         var muxer = Server(Of(EntityKind.Server, "liveswitch/15-recordingmuxer.started.json")).Snapshot;
 
-        Assert.Equal((ServerStatus.Stopped, ServerHealth.Down, 1, "LS-GW-01"), (gateway.State, gateway.Health, gateway.Incarnation, gateway.MachineName));
-        Assert.Equal((ServerStatus.Unregistered, ServerHealth.Degraded, 0, 16), (media.State, media.Health, media.Incarnation, media.CoreCount));
+        Assert.Equal((ServerStatus.Stopped, ServerHealth.Offline, 1, "LS-GW-01"), (gateway.State, gateway.Health, gateway.Incarnation, gateway.MachineName));
+        Assert.Equal((ServerStatus.Unregistered, ServerHealth.Down, 0, 16), (media.State, media.Health, media.Incarnation, media.CoreCount));
         Assert.Equal((ServerStatus.Started, ServerHealth.Degraded, "recordingmuxer"), (muxer.State, muxer.Health, muxer.Role));
     }
 

@@ -34,12 +34,12 @@ public sealed class ServerStateMachineTests
     [Theory]
     [InlineData("gateway", ServerStatus.Started, ServerHealth.Healthy)]
     [InlineData("gateway", ServerStatus.Registered, ServerHealth.Healthy)]
-    [InlineData("gateway", ServerStatus.Unregistered, ServerHealth.Degraded)]
-    [InlineData("gateway", ServerStatus.Stopped, ServerHealth.Down)]
+    [InlineData("gateway", ServerStatus.Unregistered, ServerHealth.Down)]
+    [InlineData("gateway", ServerStatus.Stopped, ServerHealth.Offline)]
     [InlineData("mediaserver", ServerStatus.Started, ServerHealth.Degraded)]
     [InlineData("mediaserver", ServerStatus.Registered, ServerHealth.Healthy)]
-    [InlineData("mediaserver", ServerStatus.Unregistered, ServerHealth.Degraded)]
-    [InlineData("recordingmuxer", ServerStatus.Stopped, ServerHealth.Down)]
+    [InlineData("mediaserver", ServerStatus.Unregistered, ServerHealth.Down)]
+    [InlineData("recordingmuxer", ServerStatus.Stopped, ServerHealth.Offline)]
     public void HealthFollowsRoleAndState(string role, ServerStatus state, ServerHealth health)
     {
         var (machine, server) = Server(At(0, new ServerStateChanged(role, state)));
@@ -61,11 +61,11 @@ public sealed class ServerStateMachineTests
     }
 
     [Fact]
-    public void StoppedIsDownAndFinished()
+    public void StoppedIsOfflineNotDownAndFinished()
     {
         var (machine, server) = Server(Gateway(ServerStatus.Started, 0), Gateway(ServerStatus.Stopped, 960));
 
-        Assert.Equal((ServerStatus.Stopped, ServerHealth.Down), (server.State, server.Health));
+        Assert.Equal((ServerStatus.Stopped, ServerHealth.Offline, "stopped"), (server.State, server.Health, server.HealthReason));
         Assert.Equal(T0.AddSeconds(960), ServerStateMachine.FinishedAt(machine));
     }
 

@@ -184,7 +184,8 @@ export function followChanges({ onState, onReady, onChange }) {
             ready = true;
             onState({ state: 'live' });
             onReady();
-          } else if (event.type === 'change') {
+          } else if (event.type === 'change' || event.type === 'health') {
+            // A health change (a server fell silent) moves no status, but the fleet view shows it: refresh as for a change.
             let change;
             try {
               change = JSON.parse(event.data);

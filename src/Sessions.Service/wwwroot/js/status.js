@@ -3,7 +3,7 @@
 import { h } from './dom.js';
 
 const TONES = {
-  health: { healthy: 'ok', degraded: 'warn', down: 'bad' },
+  health: { healthy: 'ok', degraded: 'warn', down: 'bad', offline: 'neutral' },
   server: { registered: 'ok', started: 'info', unregistered: 'warn', stopped: 'bad' },
   session: { active: 'ok', ended: 'neutral' },
   recording: { pending: 'neutral', recording: 'info', stopped: 'neutral', uploading: 'info', ready: 'ok', failed: 'bad', expired: 'neutral' },
@@ -32,7 +32,15 @@ export function dot(kind, word) {
   return h('span', { class: ['dot', `tone-${tone(kind, word)}`], title: word, role: 'img', 'aria-label': word ?? 'unknown' });
 }
 
-/** Sort weight: the worst first (down, degraded, healthy). */
+/** Sort weight: the worst first (down, degraded, healthy, then offline: stopped cleanly, nothing to do). */
 export function severity(healthWord) {
-  return { down: 0, degraded: 1, healthy: 2 }[healthWord] ?? 3;
+  return { down: 0, degraded: 1, healthy: 2, offline: 3 }[healthWord] ?? 4;
 }
+
+/** What a health reason means, for people: the words of the README. */
+export const HEALTH_REASONS = {
+  silent: 'not heard from for Fleet:SilentAfter',
+  unregistered: 'left its gateway without stopping',
+  notRegistered: 'started, not registered yet',
+  stopped: 'stopped cleanly',
+};

@@ -4,7 +4,7 @@ import { get, getAll } from '../api.js';
 import { h } from '../dom.js';
 import { ago, plural } from '../format.js';
 import { href } from '../router.js';
-import { badge, dot, severity } from '../status.js';
+import { HEALTH_REASONS, badge, dot, severity } from '../status.js';
 import { fleetChart } from './fleet-chart.js';
 import { pageHeader, provider, section } from './common.js';
 
@@ -53,7 +53,8 @@ function counts(fleet) {
       tile('Servers', fleet.total, null, 'count-total'),
       tile('Healthy', fleet.byHealth?.healthy, 'ok', 'count-healthy'),
       tile('Degraded', fleet.byHealth?.degraded, 'warn', 'count-degraded'),
-      tile('Down', fleet.byHealth?.down, 'bad', 'count-down')),
+      tile('Down', fleet.byHealth?.down, 'bad', 'count-down'),
+      tile('Offline', fleet.byHealth?.offline, null, 'count-offline')),
     byState.length > 0 && h('p', { class: 'by-state' },
       h('span', { class: 'muted' }, 'By state: '),
       byState.map(([state, n]) => h('span', { class: 'chip', 'data-testid': `state-${state}` }, badge('server', state), ` ${n}`))));
@@ -62,7 +63,10 @@ function counts(fleet) {
 function attention(fleet) {
   const list = [...(fleet.unhealthy ?? [])].sort(bySeverityThenRecent);
   if (list.length === 0) {
-    return h('p', { class: 'all-good', role: 'status' }, fleet.total === 0 ? 'No servers yet.' : `All ${plural(fleet.total, 'server')} are healthy.`);
+    const offline = fleet.byHealth?.offline ?? 0;
+    return h('p', { class: 'all-good', role: 'status' }, fleet.total === 0
+      ? 'No servers yet.'
+      : offline === 0 ? `All ${plural(fleet.total, 'server')} are healthy.` : `No server is down or degraded (${offline} offline).`);
   }
   return section('Needs attention', { count: list.length, className: 'attention', id: 'needs-attention' },
     h('ul', { class: 'server-list' }, list.map((server) => serverRow(server, { showGroup: true }))));
@@ -90,7 +94,7 @@ function groups(servers) {
 }
 
 function groupCard(group) {
-  const tally = { down: 0, degraded: 0, healthy: 0 };
+  const tally = { down: 0, degraded: 0, healthy: 0, offline: 0 };
   for (const server of group.servers) tally[server.health] = (tally[server.health] ?? 0) + 1;
   const headingId = `group-${group.role}-${group.region}`.replace(/[^a-z0-9-]/gi, '_');
   return h('section', { class: ['card', 'group', group.worst === 0 && 'has-down', group.worst === 1 && 'has-degraded'], 'aria-labelledby': headingId },
@@ -99,7 +103,8 @@ function groupCard(group) {
       h('p', { class: 'tally' },
         plural(group.servers.length, 'server'),
         tally.down > 0 && h('span', { class: 'tally-bad' }, `, ${tally.down} down`),
-        tally.degraded > 0 && h('span', { class: 'tally-warn' }, `, ${tally.degraded} degraded`))),
+        tally.degraded > 0 && h('span', { class: 'tally-warn' }, `, ${tally.degraded} degraded`),
+        tally.offline > 0 && h('span', { class: 'muted' }, `, ${tally.offline} offline`))),
     h('ul', { class: 'server-list' }, group.servers.map((server) => serverRow(server, { showGroup: false }))));
 }
 
@@ -114,7 +119,10 @@ function serverRow(server, { showGroup }) {
         provider(server.provider))),
     h('div', { class: 'server-state' },
       badge('server', server.state),
-      h('span', { class: 'since' }, 'changed ', ago(server.since ?? server.lastEventAt))));
+      server.healthReason && server.health !== 'offline'
+        && h('span', { class: 'reason', title: HEALTH_REASONS[server.healthReason] ?? server.healthReason }, server.healthReason),
+      h('span', { class: 'since' }, server.healthReason === 'silent' ? 'last heard ' : 'changed ',
+        ago(server.healthReason === 'silent' ? server.lastEventAt : server.since ?? server.lastEventAt))));
 }
 
 function bySeverityThenRecent(a, b) {

@@ -1,0 +1,109 @@
+using Sessions.Canonical;
+
+namespace Sessions.Grains.Livestreams;
+
+/// <summary>
+/// When the recordings a stream started end, for providers that never say (FastPix): a recording started at S ends at
+/// the first status event after S that ends the broadcast: <c>idle</c>, <c>disabled</c> or <c>deleted</c> at that
+/// event's time, or <c>disconnected</c> at D when the stream did not come back (preparing, connected or live) within its
+/// reconnect window W and an event later than D + W shows the window is over. Pure: a function of the events seen.
+/// </summary>
+public static class StreamRecordings
+{
+    /// <summary>How many status events a livestream keeps to decide its recordings' ends; the oldest fall out first.</summary>
+    public const int MaxMarks = 256;
+
+    /// <summary>Files a status event (when the stream has recordings to end, or this event starts one).</summary>
+    public static void Mark(LivestreamState state, StatusMark mark)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(mark);
+        var index = state.Marks.BinarySearch(mark, Order.Instance);
+        if (index >= 0)
+        {
+            return;
+        }
+
+        state.Marks.Insert(~index, mark);
+        if (state.Marks.Count > MaxMarks)
+        {
+            state.Marks.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Every recording of the stream whose end is known: its id, when it ended and the stream word that ended it.</summary>
+    public static IEnumerable<(string RecordingId, DateTimeOffset EndedAt, string EndedBy)> Ends(LivestreamState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var window = state.ReconnectWindowSeconds.Value is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        foreach (var (id, startedAt) in state.RecordingStarts.OrderBy(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (EndAfter(state.Marks, startedAt, window) is { } end)
+            {
+                yield return (id, end.At, end.ProviderStatus);
+            }
+        }
+    }
+
+    private static StatusMark? EndAfter(List<StatusMark> marks, DateTimeOffset startedAt, TimeSpan? window)
+    {
+        for (var i = 0; i < marks.Count; i++)
+        {
+            var mark = marks[i];
+            if (mark.At <= startedAt)
+            {
+                continue;
+            }
+
+            if (mark.Status is LivestreamStatus.Idle or LivestreamStatus.Disabled or LivestreamStatus.Deleted)
+            {
+                return mark;
+            }
+
+            if (mark.Status is LivestreamStatus.Disconnected && window is { } w && StayedAway(marks, i, w))
+            {
+                return mark;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when no event after the disconnect at <paramref name="at"/> brought the stream back within the window, and one later than the window closes it.</summary>
+    private static bool StayedAway(List<StatusMark> marks, int at, TimeSpan window)
+    {
+        var closes = marks[at].At + window;
+        for (var i = at + 1; i < marks.Count; i++)
+        {
+            if (marks[i].At > closes)
+            {
+                return true;
+            }
+
+            if (marks[i].Status is LivestreamStatus.Preparing or LivestreamStatus.Connected or LivestreamStatus.Live)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class Order : IComparer<StatusMark>
+    {
+        public static readonly Order Instance = new();
+
+        public int Compare(StatusMark? x, StatusMark? y)
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            ArgumentNullException.ThrowIfNull(y);
+            var order = x.At.CompareTo(y.At);
+            if (order == 0)
+            {
+                order = x.Status.CompareTo(y.Status);
+            }
+
+            return order != 0 ? order : string.CompareOrdinal(x.Key, y.Key);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using Sessions.Abstractions.Indexing;
+using Sessions.Abstractions.Servers;
+using Sessions.Canonical;
+using Sessions.Grains.Indexing;
+
+namespace Sessions.Grains.Servers;
+
+/// <summary>
+/// Silence for the server index: an entry whose server should be up and has been silent for
+/// <see cref="FleetOptions.SilentAfter"/> is refiled as <c>down</c> (<c>silent</c>), in its item and its <c>health</c>
+/// facet, so lists, filters and fleet counts agree; the server's next event files it healthy again. The shards sweep
+/// every twentieth of the threshold (between 1 and 15 s), so a server is reported silent at most that late.
+/// </summary>
+public sealed class ServerSilence(IOptions<FleetOptions> options) : IEntryAging<ServerSnapshot>
+{
+    private static readonly TimeSpan MinSweep = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxSweep = TimeSpan.FromSeconds(15);
+
+    private readonly TimeSpan _silentAfter = options.Value.SilentAfter;
+
+    public TimeSpan? SweepInterval => TimeSpan.FromTicks(Math.Clamp(_silentAfter.Ticks / 20, MinSweep.Ticks, MaxSweep.Ticks));
+
+    public IndexEntry<ServerSnapshot> AsOf(IndexEntry<ServerSnapshot> entry, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var item = ServerHealthRules.AsOf(entry.Item, now, _silentAfter);
+        if (ReferenceEquals(item, entry.Item))
+        {
+            return entry;
+        }
+
+        var facets = new Dictionary<string, string>(entry.Facets, StringComparer.Ordinal) { [ServerStateMachine.HealthFacet] = StatusWords.Of(item.Health) };
+        if (item.HealthReason is { } reason)
+        {
+            facets[ServerStateMachine.HealthReasonFacet] = reason;
+        }
+        else
+        {
+            facets.Remove(ServerStateMachine.HealthReasonFacet);
+        }
+
+        return entry with { Item = item, Facets = facets };
+    }
+}
