@@ -100,9 +100,11 @@ public sealed class SimulatorRun(SimulatorOptions options, HttpClient http)
                     break;
                 }
 
-                if (options.Rate > 0 && delivery.At > stopwatch.Elapsed)
+                // The clock is read once: read twice, the wait could turn negative between the test and the delay.
+                var wait = delivery.At - stopwatch.Elapsed;
+                if (options.Rate > 0 && wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(delivery.At - stopwatch.Elapsed, cancellationToken);
+                    await Task.Delay(wait, cancellationToken);
                 }
 
                 await queue.Writer.WriteAsync(delivery, cancellationToken);
