@@ -37,6 +37,7 @@ public sealed class WebhookDurabilityTests
         var retried = await PostAsync(client, fixture);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
         var answer = await retried.Content.ReadFromJsonAsync<WebhookAnswer>(TestContext.Current.CancellationToken);
         Assert.Equal("applied", Assert.Single(answer!.Events).Outcome);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -118,12 +119,14 @@ public sealed partial class WebhookIngest(
             LogNotStored(logger, ex, source.Name);
             metrics.Rejected(source.Name, source.Kind, "unavailable");
             const string NotStored = "The events could not be stored durably right now; retry later.";
+            const int RetryAfterSeconds = 5;
+            request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             rejections.Add(source.Name, StatusCodes.Status503ServiceUnavailable, "unavailable", NotStored, request, bytes.Length);
             return TypedResults.Problem(
                 title: "Not stored",
                 detail: NotStored,
                 statusCode: StatusCodes.Status503ServiceUnavailable,
-                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = RetryAfterSeconds });
         }
 
         foreach (var outcome in outcomes)

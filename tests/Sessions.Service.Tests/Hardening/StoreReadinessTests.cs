@@ -60,6 +60,62 @@ public sealed class StoreReadinessTests(StoreReadinessTests.ShortTimeoutApi api)
         Assert.Contains("\"applied\"", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReadOnlyFileGets503AndUnreadyThenRecovers()
+    {
+        var cancellation = TestContext.Current.CancellationToken;
+        var fixture = FixtureFiles.Get("fastpix/06-video.live_stream.recording.json");
+        await EventuallyReadyAsync();
+        var before = await api.CountStoredAsync();
+
+        // The file and its WAL made immutable, which even root cannot write (permissions alone do not stop root);
+        // pooled connections are closed so the next write opens the file as it now is.
+        var files = new[] { api.DatabaseFile, api.DatabaseFile + "-wal" }.Where(File.Exists).ToArray();
+        if (await ChattrAsync("+i", files) is { } unsupported)
+        {
+            Assert.Skip($"this file system cannot make a file immutable (chattr: {unsupported})");
+        }
+
+        try
+        {
+            SqliteConnection.ClearAllPools();
+            using var refused = await api.PostAsync("fastpix", TestSources.FixtureRequest(fixture));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(503, await api.ReadyStatusAsync());
+        }
+        finally
+        {
+            await ChattrAsync("-i", files);
+            SqliteConnection.ClearAllPools();
+        }
+
+        Assert.Equal(before, await api.CountStoredAsync());
+        await EventuallyReadyAsync();
+        using var retried = await api.PostAsync("fastpix", TestSources.FixtureRequest(fixture));
+        var text = await retried.Content.ReadAsStringAsync(cancellation);
+        Assert.True(retried.StatusCode == HttpStatusCode.OK, $"retry: {(int)retried.StatusCode} {text}");
+        Assert.Contains("\"applied\"", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <c>chattr</c>; the error it printed when it failed, else null.</summary>
+    private static async Task<string?> ChattrAsync(string change, string[] files)
+    {
+        var start = new ProcessStartInfo("chattr") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(change);
+        files.ToList().ForEach(start.ArgumentList.Add);
+        try
+        {
+            using var process = Process.Start(start)!;
+            var error = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            return process.ExitCode == 0 ? null : error.Trim();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return ex.Message;
+        }
+    }
+
     private async Task EventuallyReadyAsync()
     {
         var deadline = Stopwatch.StartNew();

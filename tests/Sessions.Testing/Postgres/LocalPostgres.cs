@@ -17,12 +17,15 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string _binaries;
     private readonly string _directory;
     private readonly bool _asPostgresUser;
+    private readonly string _settings;
+    private bool _running;
 
-    private LocalPostgres(string binaries, string directory, bool asPostgresUser, int port)
+    private LocalPostgres(string binaries, string directory, bool asPostgresUser, int port, string settings)
     {
         _binaries = binaries;
         _directory = directory;
         _asPostgresUser = asPostgresUser;
+        _settings = settings;
         Port = port;
     }
 
@@ -60,15 +63,29 @@ public sealed class LocalPostgres : IAsyncDisposable
             await RunAsync("chown", ["-R", "postgres:postgres", directory], asPostgres: false, cancellationToken);
         }
 
-        var server = new LocalPostgres(binaries, directory, asPostgresUser, FreePort.Next());
-        var data = Path.Combine(directory, "data");
+        var server = new LocalPostgres(binaries, directory, asPostgresUser, FreePort.Next(), settings);
         await RunAsync(Path.Combine(binaries, "initdb"),
-            ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"], asPostgresUser, cancellationToken);
-        await RunAsync(Path.Combine(binaries, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-             "-o", $"-c listen_addresses=127.0.0.1 -p {server.Port} -k {directory} {settings}", "start"],
-            asPostgresUser, cancellationToken);
+            ["-D", server.Data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"], asPostgresUser, cancellationToken);
+        await server.ResumeAsync(cancellationToken);
         return server;
+    }
+
+    /// <summary>Stops the server (its data stays), as an operator's restart or a crash would; clients' connections break.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", Data, "-m", "fast", "-w", "stop"], _asPostgresUser, cancellationToken);
+        _running = false;
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Starts the server on its data and port: after <see cref="StopAsync"/>, it is the same server back.</summary>
+    public async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        await RunAsync(Path.Combine(_binaries, "pg_ctl"),
+            ["-D", Data, "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60",
+             "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_directory} {_settings}", "start"],
+            _asPostgresUser, cancellationToken);
+        _running = true;
     }
 
     /// <summary>Creates an empty database and returns its connection string with <paramref name="options"/> appended.</summary>
@@ -87,10 +104,16 @@ public sealed class LocalPostgres : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"],
-            _asPostgresUser, CancellationToken.None);
+        if (_running)
+        {
+            await RunAsync(Path.Combine(_binaries, "pg_ctl"), ["-D", Data, "-m", "immediate", "-w", "stop"],
+                _asPostgresUser, CancellationToken.None);
+        }
+
         Directory.Delete(_directory, recursive: true);
     }
+
+    private string Data => Path.Combine(_directory, "data");
 
     private string ConnectionString(string database, string options) =>
         $"Host=127.0.0.1;Port={Port};Database={database};Username=postgres;{options}";

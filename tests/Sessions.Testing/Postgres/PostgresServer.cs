@@ -47,6 +47,12 @@ public sealed class PostgresServer : IAsyncLifetime
         return await _server!.CreateDatabaseAsync(name, "Pooling=true;Timeout=5", cancellationToken);
     }
 
+    /// <summary>Stops the server, keeping its data (for tests of what the service does while its database is away).</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _server!.StopAsync(cancellationToken);
+
+    /// <summary>Starts the stopped server again, same port and data.</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken) => _server!.ResumeAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)
