@@ -22,6 +22,10 @@ public sealed class DashboardTests(DashboardFixture fixture)
         ("recording", "#/recordings/dyte/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "recording"),
         ("livestreams", "#/livestreams", "livestreams"),
         ("livestream", "#/livestreams/fastpix/7d2e9c4b1a0f48e6b3c5d8a9f1e2c3b4", "livestream"),
+        ("clients", "#/clients", "clients"),
+        ("client", "#/clients/liveswitch/c1a7f0e2d3b44c5a9e8f7a6b5c4d3e2f", "client"),
+        ("applications", "#/applications", "applications"),
+        ("application", "#/applications/tracker-demo-app", "application"),
     ];
 
     [Fact]

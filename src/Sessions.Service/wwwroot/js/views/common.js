@@ -1,8 +1,8 @@
 // Building blocks shared by the views: page headers, sections, fact lists, tables, timelines, filters.
 
 import { h } from '../dom.js';
-import { clock, stamp } from '../format.js';
-import { href } from '../router.js';
+import { clock, shortId, stamp } from '../format.js';
+import { href, listHref } from '../router.js';
 import { badge } from '../status.js';
 
 /** The page's h1 (focused after navigation) with optional breadcrumbs, a subtitle and badges. */
@@ -93,4 +93,72 @@ export function showMore(shown, more, onMore) {
 /** The provider as a small label. */
 export function provider(name) {
   return h('span', { class: 'provider' }, name);
+}
+
+/** The providers built into the service; a list also offers every other provider it shows (standard-webhook senders). */
+const PROVIDERS = ['dyte', 'eyeson', 'fastpix', 'liveswitch'];
+
+/** The API path of a list: `base` with the route's provider and search text, and `filters` (unset values left out). */
+export function listPath(base, query, filters = {}) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries({ ...filters, provider: query.provider, q: query.q })) {
+    if (value) params.set(name, value);
+  }
+  const text = params.toString();
+  return text ? `${base}?${text}` : base;
+}
+
+/**
+ * A search box (the API's `q`) and a provider filter above a list. Submitting, or choosing a provider, moves to the
+ * list's hash with them, keeping the route's other filters. What is typed but not submitted survives live refreshes.
+ */
+export function searchBar(sectionName, query, { items = [], state, placeholder }) {
+  const providers = [...new Set([...PROVIDERS, ...items.map((x) => x.provider), query.provider].filter(Boolean))].sort();
+  const input = h('input', {
+    type: 'search', id: 'list-q', name: 'q', value: state.draft ?? query.q ?? '', placeholder, autocomplete: 'off',
+    oninput: (e) => { state.draft = e.target.value; },
+  });
+  const select = h('select', { id: 'list-provider', name: 'provider' },
+    h('option', { value: '' }, 'All providers'),
+    providers.map((p) => h('option', { value: p, selected: p === query.provider }, p)));
+  const go = () => {
+    state.draft = undefined;
+    location.hash = listHref(sectionName, { ...query, q: input.value.trim(), provider: select.value });
+  };
+  select.addEventListener('change', go);
+  return h('form', { class: 'list-search', role: 'search', 'aria-label': 'Search this list', onsubmit: (e) => { e.preventDefault(); go(); } },
+    h('label', { for: 'list-q', class: 'visually-hidden' }, 'Search'),
+    input,
+    h('label', { for: 'list-provider', class: 'visually-hidden' }, 'Provider'),
+    select,
+    h('button', { type: 'submit', class: 'button' }, 'Search'),
+    (query.q || query.provider) && h('a', { class: 'filter-clear', href: listHref(sectionName, { ...query, q: null, provider: null }) }, 'Clear'));
+}
+
+/** What a filtered list says when it is empty, or `empty` when nothing narrows it. */
+export function emptyText(query, empty) {
+  return query.q || query.provider ? 'Nothing matches this search.' : empty;
+}
+
+/** A long id shortened, the full id on hover, and a button that copies it. */
+export function idText(id) {
+  return h('span', { class: 'id-cell' },
+    h('code', { class: 'id', title: id }, shortId(id)),
+    copyButton(id));
+}
+
+/** A small button that puts `text` on the clipboard and says so. */
+export function copyButton(text) {
+  const button = h('button', { type: 'button', class: 'copy', title: 'Copy the full id', 'aria-label': `Copy ${text}` }, 'Copy');
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = 'Copied';
+    } catch {
+      button.textContent = 'Press Ctrl+C';
+      getSelection()?.selectAllChildren(button.previousElementSibling);
+    }
+    setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  });
+  return button;
 }

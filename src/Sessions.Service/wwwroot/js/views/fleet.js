@@ -6,7 +6,7 @@ import { ago, plural } from '../format.js';
 import { href } from '../router.js';
 import { HEALTH_REASONS, badge, dot, severity } from '../status.js';
 import { fleetChart } from './fleet-chart.js';
-import { pageHeader, provider, section } from './common.js';
+import { emptyText, listPath, pageHeader, provider, searchBar, section } from './common.js';
 
 const NO_REGION = 'no region';
 const NO_ROLE = 'no role yet';
@@ -17,7 +17,7 @@ export default {
   async load(route, { signal }) {
     const [fleet, servers, history] = await Promise.all([
       get('/api/fleet', { signal }),
-      getAll('/api/servers', { pageSize: 500, signal }),
+      getAll(listPath('/api/servers', route.query), { pageSize: 500, signal }),
       get('/api/fleet/history', { signal }),
     ]);
     return { fleet, servers: servers.items, history };
@@ -39,7 +39,7 @@ export default {
       counts(fleet),
       section('Health over time', { id: 'fleet-history' }, chart.node),
       attention(fleet),
-      groups(servers));
+      groups(servers, route.query, ctx.state));
   },
 };
 
@@ -72,7 +72,7 @@ function attention(fleet) {
     h('ul', { class: 'server-list' }, list.map((server) => serverRow(server, { showGroup: true }))));
 }
 
-function groups(servers) {
+function groups(servers, query, state) {
   const byGroup = new Map();
   for (const server of servers) {
     const key = `${server.role ?? NO_ROLE}\u0000${server.region ?? NO_REGION}`;
@@ -88,8 +88,9 @@ function groups(servers) {
 
   return h('section', { class: 'groups-section', 'aria-labelledby': 'by-group' },
     h('h2', { id: 'by-group' }, 'By role and region'),
+    searchBar('fleet', query, { items: servers, state, placeholder: 'Server id or machine name' }),
     list.length === 0
-      ? h('p', { class: 'empty' }, 'Servers appear here with their first webhook.')
+      ? h('p', { class: 'empty' }, emptyText(query, 'Servers appear here with their first webhook.'))
       : h('div', { class: 'groups' }, list.map(groupCard)));
 }
 
