@@ -108,7 +108,8 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var page = dashboard.Page;
 
         await dashboard.GoAsync("#/sessions?status=ended", "sessions");
-        await page.GetByRole(AriaRole.Link, new() { Name = "tracker-demo-app:room-42", Exact = true }).ClickAsync();
+        // Long ids are shortened in lists; the full id is the link's title.
+        await page.Locator("a.entity-link[title='tracker-demo-app:room-42']").ClickAsync();
         await dashboard.WaitForViewAsync("session");
 
         var participants = page.GetByRole(AriaRole.Region, new() { Name = "Participants" });
@@ -121,6 +122,12 @@ public sealed class DashboardTests(DashboardFixture fixture)
         {
             await Expect(timeline.GetByText(type, new() { Exact = true })).ToBeVisibleAsync();
         }
+
+        // The fixtures are from June 2024: each time carries its date, and each entry says whom or what it concerns.
+        await Expect(timeline.Locator("time").First).ToContainTextAsync("Jun 2024");
+        await Expect(timeline.Locator("li", new() { HasText = "channel.client.joined" })).ToContainTextAsync("participant Alice");
+        await Expect(timeline.Locator("li", new() { HasText = "connection.failed" }).First).ToContainTextAsync("connection");
+        await Expect(timeline.Locator("li", new() { HasText = "channel.recording.ready" }).Locator("[data-subject='recording']")).ToBeVisibleAsync();
 
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recordings" }).GetByRole(AriaRole.Link, new() { Name = "tracker-demo-app:room-42" })).ToBeVisibleAsync();
         await dashboard.ScreenshotAsync("session-fixture-1280");
@@ -182,6 +189,44 @@ public sealed class DashboardTests(DashboardFixture fixture)
         Assert.Equal(
             ["ready|{}|", "comment|keep-alive", "change|line one\nline two|7", "message|no type|7", "message|cr only|7"],
             seen);
+    }
+
+    [Fact]
+    public async Task AtDesktopWidthListRowsStayWithinThreeLinesAndIdsCopy()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenSignedInAsync(width: 1400);
+        await dashboard.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+
+        var tall = new List<string>();
+        foreach (var (name, hash, view) in Views.Where(v => v.View is "sessions" or "recordings" or "livestreams" or "clients" or "applications"))
+        {
+            await dashboard.GoAsync(hash, view);
+            var lines = await dashboard.Page.EvaluateAsync<double>(
+                """
+                () => Math.max(0, ...[...document.querySelectorAll('table.data tbody td')].map((td) => {
+                  const style = getComputedStyle(td);
+                  const inner = td.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+                  return inner / parseFloat(style.lineHeight);
+                }))
+                """);
+            if (lines > 3.2)
+            {
+                tall.Add($"{name}: a cell {lines:0.0} lines tall");
+            }
+        }
+
+        Assert.Empty(tall);
+
+        // A shortened id carries the full one in its title, and its button copies it.
+        await dashboard.GoAsync("#/recordings", "recordings");
+        var cell = dashboard.Page.Locator("td[data-label='Recording'] .id-cell").First;
+        var full = await cell.Locator("a").GetAttributeAsync("title") ?? await cell.Locator("a").InnerTextAsync();
+        await cell.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(cell.GetByRole(AriaRole.Button)).ToHaveTextAsync("Copied");
+        Assert.Equal(full, await dashboard.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await dashboard.ScreenshotAsync("recordings-1400");
+        Assert.Empty(dashboard.Errors);
     }
 
     [Fact]

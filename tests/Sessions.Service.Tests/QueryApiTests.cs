@@ -203,6 +203,24 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task TimelineEntriesSayWhichParticipantOrRecordingTheyConcern()
+    {
+        var provider = "subj" + Guid.NewGuid().ToString("N")[..8];
+        await PostAsync(StandardWebhooks.Event("session.started", T0, new { provider, id = "s-1", title = "Retro" }));
+        await PostAsync(StandardWebhooks.Event("participant.joined", T0.AddSeconds(1), new { provider, id = "s-1", participantId = "p-7", name = "Grace Hopper" }));
+        await PostAsync(StandardWebhooks.Event("recording.status", T0.AddSeconds(2), new { provider, id = "rec-9", status = "recording", sessionId = "s-1" }));
+
+        var timeline = (await GetJsonAsync($"/api/sessions/{provider}/s-1")).GetProperty("timeline").EnumerateArray().ToList();
+
+        Assert.Equal(JsonValueKind.Null, timeline[0].GetProperty("subject").ValueKind);
+        var participant = timeline[1].GetProperty("subject");
+        Assert.Equal(("participant", "p-7", "Grace Hopper"),
+            (participant.GetProperty("kind").GetString(), participant.GetProperty("id").GetString(), participant.GetProperty("name").GetString()));
+        var recording = timeline[2].GetProperty("subject");
+        Assert.Equal(("recording", "rec-9"), (recording.GetProperty("kind").GetString(), recording.GetProperty("id").GetString()));
+    }
+
+    [Fact]
     public async Task ClientsOfOneApplicationRegisteringAtOnceAreEachCounted()
     {
         const string Application = "tracker-demo-app";

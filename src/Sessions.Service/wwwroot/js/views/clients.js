@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { ago, plural } from '../format.js';
 import { listHref } from '../router.js';
 import { badge, words } from '../status.js';
-import { emptyText, entityLink, filterBar, idText, listPath, pageHeader, provider, searchBar, showMore, table } from './common.js';
+import { emptyText, entityLink, filterBar, idLink, idText, listPath, pageHeader, provider, searchBar, showMore, table } from './common.js';
 
 const PAGE = 100;
 
@@ -46,7 +46,7 @@ export default {
           rows: items,
           empty: emptyText(query, status ? `No ${status} clients.` : 'No clients yet.'),
           columns: [
-            { label: 'Client', className: 'col-title', cell: (c) => h('span', { class: 'title-cell' }, entityLink('clients', c.provider, c.id, c.userAlias ?? c.id), c.userAlias && idText(c.id)) },
+            { label: 'Client', className: 'col-title', cell: (c) => h('span', { class: 'title-cell' }, c.userAlias ? entityLink('clients', c.provider, c.id, c.userAlias) : idLink('clients', c.provider, c.id), c.userAlias && idText(c.id)) },
             { label: 'Application', cell: (c) => (c.applicationId ? h('a', { href: `#/applications/${encodeURIComponent(c.applicationId)}` }, c.applicationId) : h('span', { class: 'muted' }, '—')) },
             { label: 'Provider', cell: (c) => provider(c.provider) },
             { label: 'Status', cell: (c) => badge('client', c.status) },

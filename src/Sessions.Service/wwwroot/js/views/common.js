@@ -1,7 +1,8 @@
 // Building blocks shared by the views: page headers, sections, fact lists, tables, timelines, filters.
 
+import { ApiError, entityPath, get } from '../api.js';
 import { h } from '../dom.js';
-import { clock, shortId, stamp } from '../format.js';
+import { clockWithDay, shortId, stamp } from '../format.js';
 import { href, listHref } from '../router.js';
 import { badge } from '../status.js';
 
@@ -56,21 +57,49 @@ export function table({ caption, columns, rows, rowClass, empty = 'Nothing to sh
         columns.map((c) => h('td', { 'data-label': c.label, class: c.className }, c.cell(row))))))));
 }
 
-/** An entity's timeline, oldest first, as the API keeps it. */
+/** An entity's timeline, oldest first, as the API keeps it: the date where it is not today, and what each entry concerns. */
 export function timeline(entries) {
   if (!entries || entries.length === 0) {
     return h('p', { class: 'empty' }, 'No events yet.');
   }
   return h('ol', { class: 'timeline' },
     entries.map((e) => h('li', { class: ['timeline-entry', e.outcome !== 'applied' && 'is-muted'] },
-      h('time', { datetime: e.at, title: stamp(e.at) }, clock(e.at)),
+      h('time', { datetime: e.at, title: stamp(e.at) }, clockWithDay(e.at)),
       h('code', { class: 'event-type' }, e.type),
+      e.subject && subject(e.subject),
       e.outcome !== 'applied' && badge('outcome', e.outcome))));
 }
 
-/** A link to an entity page, showing `text` (the id by default). */
+const SUBJECT_WORDS = { simulcastTarget: 'simulcast target' };
+
+/** "participant Grace Hopper", "connection 3f2a9c1b… of p-7", "recording rec-9". */
+function subject({ kind, id, name }) {
+  const word = SUBJECT_WORDS[kind] ?? kind;
+  return h('span', { class: 'timeline-subject', 'data-subject': kind },
+    h('span', { class: 'muted' }, `${word} `),
+    kind === 'participant' && name ? h('span', { title: id }, name) : h('code', { class: 'id', title: id }, shortId(id)),
+    kind === 'connection' && name && h('span', { class: 'muted' }, ' of ', h('code', { class: 'id', title: name }, shortId(name))));
+}
+
+/** A link to an entity page, showing `text` (the id by default; the full id on hover when the text is another). */
 export function entityLink(sectionName, provider, id, text) {
-  return h('a', { href: href(sectionName, provider, id), class: 'entity-link' }, text ?? id);
+  return h('a', { href: href(sectionName, provider, id), class: 'entity-link', title: text && text !== id ? id : null }, text ?? id);
+}
+
+/** A link to a session: its title when it has one, else its id shortened. */
+export function sessionLink(providerName, id, title) {
+  return entityLink('sessions', providerName, id, title ?? shortId(id));
+}
+
+/** The title of a session (a recording's or livestream's page names its session by it); null when none or never seen. */
+export async function sessionTitle(providerName, id, signal) {
+  if (!id) return null;
+  try {
+    return (await get(entityPath('sessions', providerName, id), { signal })).title ?? null;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 /** A row of filter links (aria-current on the chosen one), each with an optional count. */
@@ -145,6 +174,11 @@ export function idText(id) {
   return h('span', { class: 'id-cell' },
     h('code', { class: 'id', title: id }, shortId(id)),
     copyButton(id));
+}
+
+/** A link to an entity in a list: the id shortened (the full id on hover) and a copy button. */
+export function idLink(sectionName, providerName, id) {
+  return h('span', { class: 'id-cell' }, entityLink(sectionName, providerName, id, shortId(id)), copyButton(id));
 }
 
 /** A small button that puts `text` on the clipboard and says so. */

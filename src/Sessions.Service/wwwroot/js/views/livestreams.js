@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { ago, plural } from '../format.js';
 import { listHref } from '../router.js';
 import { badge, words } from '../status.js';
-import { emptyText, entityLink, filterBar, listPath, pageHeader, provider, searchBar, showMore, table } from './common.js';
+import { emptyText, filterBar, idLink, listPath, pageHeader, provider, searchBar, sessionLink, showMore, table } from './common.js';
 
 const PAGE = 100;
 const PLACEHOLDER = 'Id, session id or simulcast target id';
@@ -38,12 +38,12 @@ export default {
           rows: items,
           empty: emptyText(route.query, status ? `No ${status} livestreams.` : 'No livestreams yet.'),
           columns: [
-            { label: 'Livestream', className: 'col-title', cell: (l) => entityLink('livestreams', l.provider, l.id) },
+            { label: 'Livestream', className: 'col-title', cell: (l) => idLink('livestreams', l.provider, l.id) },
             { label: 'Provider', cell: (l) => provider(l.provider) },
             { label: 'Status', cell: (l) => badge('livestream', l.status) },
             { label: 'Provider status', cell: (l) => (l.providerStatus ? h('code', null, l.providerStatus) : h('span', { class: 'muted' }, '—')) },
             { label: 'Simulcast targets', cell: (l) => targets(l.simulcastTargets) },
-            { label: 'Session', cell: (l) => (l.sessionId ? entityLink('sessions', l.provider, l.sessionId) : h('span', { class: 'muted' }, '—')) },
+            { label: 'Session', cell: (l) => (l.sessionId ? sessionLink(l.provider, l.sessionId) : h('span', { class: 'muted' }, '—')) },
             { label: 'Last event', className: 'nowrap', cell: (l) => ago(l.lastEventAt) },
           ],
         }),

@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { ago, bytes, duration, plural } from '../format.js';
 import { listHref } from '../router.js';
 import { badge, words } from '../status.js';
-import { emptyText, entityLink, filterBar, listPath, pageHeader, provider, searchBar, showMore, table } from './common.js';
+import { emptyText, filterBar, idLink, listPath, pageHeader, provider, searchBar, sessionLink, showMore, table } from './common.js';
 
 const PAGE = 100;
 const PLACEHOLDER = 'Id or session id';
@@ -44,10 +44,10 @@ export default {
           empty: emptyText(route.query, status ? `No ${status} recordings.` : 'No recordings yet.'),
           rowClass: (r) => (r.status === 'failed' ? 'is-failed' : null),
           columns: [
-            { label: 'Recording', className: 'col-title', cell: (r) => entityLink('recordings', r.provider, r.id) },
+            { label: 'Recording', className: 'col-title', cell: (r) => idLink('recordings', r.provider, r.id) },
             { label: 'Provider', cell: (r) => provider(r.provider) },
             { label: 'Status', cell: (r) => h('span', { class: 'status-cell' }, badge('recording', r.status), r.providerStatus && h('span', { class: 'muted small' }, r.providerStatus)) },
-            { label: 'Session', cell: (r) => (r.sessionId ? entityLink('sessions', r.provider, r.sessionId) : h('span', { class: 'muted' }, '—')) },
+            { label: 'Session', cell: (r) => (r.sessionId ? sessionLink(r.provider, r.sessionId) : h('span', { class: 'muted' }, '—')) },
             { label: 'Length', className: 'nowrap', cell: (r) => duration(r.durationMs) },
             { label: 'Size', className: 'nowrap', cell: (r) => bytes(r.sizeBytes) },
             { label: 'Last event', className: 'nowrap', cell: (r) => ago(r.lastEventAt) },

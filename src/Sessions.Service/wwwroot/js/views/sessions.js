@@ -4,7 +4,7 @@ import { get, getAll } from '../api.js';
 import { h } from '../dom.js';
 import { ago, between, duration, plural } from '../format.js';
 import { listHref } from '../router.js';
-import { emptyText, entityLink, filterBar, idText, listPath, pageHeader, provider, searchBar, showMore, table } from './common.js';
+import { emptyText, entityLink, filterBar, idLink, idText, listPath, pageHeader, provider, searchBar, showMore, table } from './common.js';
 
 const PAGE = 100;
 const STATUSES = ['active', 'ended'];
@@ -38,7 +38,7 @@ export default {
           empty: emptyText(route.query, current === 'active' ? 'No active sessions right now.' : 'No ended sessions.'),
           rows: items,
           columns: [
-            { label: 'Session', className: 'col-title', cell: (x) => h('span', { class: 'title-cell' }, entityLink('sessions', x.provider, x.id, x.title ?? x.id), x.title && idText(x.id)) },
+            { label: 'Session', className: 'col-title', cell: (x) => (x.title ? h('span', { class: 'title-cell' }, entityLink('sessions', x.provider, x.id, x.title), idText(x.id)) : idLink('sessions', x.provider, x.id)) },
             { label: 'Provider', cell: (x) => provider(x.provider) },
             { label: 'Present', className: 'num', cell: (x) => String(x.participantCount) },
             { label: 'Peak', className: 'num', cell: (x) => String(x.peakParticipants) },
