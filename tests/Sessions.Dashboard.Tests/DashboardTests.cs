@@ -139,6 +139,35 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task IngestRateAndActiveSessionsAreChartedBesideTheFleet()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenSignedInAsync(width: 1400);
+        var page = dashboard.Page;
+
+        // GET /api/overview/history samples every second here; wait for one taken after the demo sessions started.
+        await page.WaitForFunctionAsync(
+            """
+            async () => {
+              const answer = await fetch('/api/overview/history', { headers: { Authorization: `Bearer ${sessionStorage.getItem('sessions.apiKey')}` } });
+              const samples = await answer.json();
+              return samples.length > 0 && samples.at(-1).activeSessions >= 3 && typeof samples.at(-1).eventsPerSecond === 'number';
+            }
+            """, null, new() { PollingInterval = 200 });
+        await dashboard.GoAsync("#/sessions", "sessions");
+        await dashboard.GoAsync("#/fleet", "fleet");
+
+        var ingest = page.GetByRole(AriaRole.Region, new() { Name = "Ingest rate" });
+        await Expect(ingest.Locator("svg[role='img']")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Events per second over the last"));
+        var sessions = page.GetByRole(AriaRole.Region, new() { Name = "Active sessions" });
+        await Expect(sessions.Locator("svg path.series-line")).ToHaveCountAsync(1);
+        var now = int.Parse(await sessions.GetByTestId("now-activeSessions").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(now >= 3, $"active sessions now: {now}");
+        await dashboard.ScreenshotAsync("fleet-1400");
+        Assert.Empty(dashboard.Errors);
+    }
+
+    [Fact]
     public async Task EveryViewRendersWithoutConsoleErrors()
     {
         await fixture.SeedAsync();

@@ -88,7 +88,7 @@ export function entityLink(sectionName, provider, id, text) {
 
 /** A link to a session: its title when it has one, else its id shortened. */
 export function sessionLink(providerName, id, title) {
-  return entityLink('sessions', providerName, id, title ?? shortId(id));
+  return title ? entityLink('sessions', providerName, id, title) : h('span', { class: 'id-cell' }, entityLink('sessions', providerName, id, shortId(id)));
 }
 
 /** The title of a session (a recording's or livestream's page names its session by it); null when none or never seen. */
