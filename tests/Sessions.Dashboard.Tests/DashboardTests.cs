@@ -95,7 +95,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         // Servers are grouped by role and region.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "mediaserver · eu-west" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "gateway · no region" })).ToBeVisibleAsync();
-        await Expect(page.Locator("figure.chart svg")).ToBeVisibleAsync();
+        await Expect(page.Locator("#fleet-history").Locator("xpath=ancestor::section[1]").Locator("figure.chart svg")).ToBeVisibleAsync();
         await dashboard.ScreenshotAsync("fleet-1280");
         await dashboard.ScreenshotAsync("fleet-1280-viewport", fullPage: false);
     }
