@@ -2,7 +2,7 @@
 
 import { h, s } from '../dom.js';
 import { span } from '../format.js';
-import { clockLabel, drawAtWidth, niceCeiling } from './fleet-chart.js';
+import { clockLabel, drawAtWidth, niceCeiling, scales } from './fleet-chart.js';
 
 const HEIGHT = 168;
 const MARGIN = { top: 12, right: 12, bottom: 24, left: 40 };
@@ -35,10 +35,7 @@ export function activityChart(samples, { key, label, format = String }) {
 
   function draw(width) {
     if (width <= 0) return;
-    const w = width - MARGIN.left - MARGIN.right;
-    const hgt = HEIGHT - MARGIN.top - MARGIN.bottom;
-    const x = (t) => MARGIN.left + ((t - t0) / spanMs) * w;
-    const y = (v) => MARGIN.top + hgt - (v / yMax) * hgt;
+    const { x, y } = scales(width, HEIGHT, MARGIN, t0, spanMs, yMax);
     const line = shown.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join('');
     const area = `${line}L${x(t1).toFixed(1)},${y(0).toFixed(1)}L${x(shown[0].t).toFixed(1)},${y(0).toFixed(1)}Z`;
     canvas.replaceChildren(s('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': description, class: 'chart-svg' },

@@ -47,10 +47,7 @@ export function fleetChart(samples) {
 
   function draw(width) {
     if (width <= 0) return;
-    const w = width - MARGIN.left - MARGIN.right;
-    const hgt = HEIGHT - MARGIN.top - MARGIN.bottom;
-    const x = (t) => MARGIN.left + ((t - t0) / spanMs) * w;
-    const y = (v) => MARGIN.top + hgt - (v / yMax) * hgt;
+    const { w, x, y } = scales(width, HEIGHT, MARGIN, t0, spanMs, yMax);
 
     const grid = [0, yMax / 2, yMax].filter((v, i, all) => Number.isInteger(v) && all.indexOf(v) === i);
     const svg = s('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': description, class: 'chart-svg' },
@@ -67,6 +64,13 @@ export function fleetChart(samples) {
   }
 
   return { node, dispose: drawAtWidth(canvas, draw) };
+}
+
+/** The plot area's width and the x (time) and y (value) scales of a chart drawn `width` × `height` px. */
+export function scales(width, height, margin, t0, spanMs, yMax) {
+  const w = width - margin.left - margin.right;
+  const hgt = height - margin.top - margin.bottom;
+  return { w, x: (t) => margin.left + ((t - t0) / spanMs) * w, y: (v) => margin.top + hgt - (v / yMax) * hgt };
 }
 
 /** Calls draw(width) whenever the canvas's width changes; returns the clean-up. */
