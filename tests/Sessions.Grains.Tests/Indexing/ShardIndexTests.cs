@@ -31,6 +31,33 @@ public sealed class ShardIndexTests
     }
 
     [Fact]
+    public void SearchAndLastEventWindowFilterBeforeThePageIsCut()
+    {
+        var index = new ShardIndex<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            // Every fourth entry has a participant called Ada; entry i last heard at minute i; an entry filed before
+            // searches existed has no terms and is found by its id only.
+            index.Upsert(Entry($"s{i:00}", createdMinute: i, facets: [("health", "down")]) with
+            {
+                UpdatedAt = T0.AddMinutes(i),
+                Terms = i % 4 == 0 ? ["Ada Lovelace", "p-1"] : i == 1 ? null : ["Stand-up"],
+            });
+        }
+
+        var search = Query(limit: 2) with { Search = "ADA" };
+        var first = index.List(search);
+        Assert.Equal(["s16", "s12"], Ids(first));
+        Assert.Equal(["s08", "s04"], Ids(index.List(search with { After = first[^1].Position })));
+        Assert.Equal(["s16", "s12"], Ids(index.List(search with { Facets = new Dictionary<string, string> { ["health"] = "down" } })));
+        Assert.Equal(["s01"], Ids(index.List(Query() with { Search = "s01" })));
+
+        var window = Query() with { Since = T0.AddMinutes(5), Until = T0.AddMinutes(9) };
+        Assert.Equal(["s08", "s07", "s06", "s05"], Ids(index.List(window)));
+        Assert.Equal(["s08"], Ids(index.List(window with { Search = "lovelace" })));
+    }
+
+    [Fact]
     public void NewerVersionRefilesAndAnOlderOrEqualOneIsIgnored()
     {
         var index = new ShardIndex<string>();

@@ -47,10 +47,7 @@ export function fleetChart(samples) {
 
   function draw(width) {
     if (width <= 0) return;
-    const w = width - MARGIN.left - MARGIN.right;
-    const hgt = HEIGHT - MARGIN.top - MARGIN.bottom;
-    const x = (t) => MARGIN.left + ((t - t0) / spanMs) * w;
-    const y = (v) => MARGIN.top + hgt - (v / yMax) * hgt;
+    const { w, x, y } = scales(width, HEIGHT, MARGIN, t0, spanMs, yMax);
 
     const grid = [0, yMax / 2, yMax].filter((v, i, all) => Number.isInteger(v) && all.indexOf(v) === i);
     const svg = s('svg', { width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img', 'aria-label': description, class: 'chart-svg' },
@@ -66,6 +63,18 @@ export function fleetChart(samples) {
     canvas.replaceChildren(svg);
   }
 
+  return { node, dispose: drawAtWidth(canvas, draw) };
+}
+
+/** The plot area's width and the x (time) and y (value) scales of a chart drawn `width` × `height` px. */
+export function scales(width, height, margin, t0, spanMs, yMax) {
+  const w = width - margin.left - margin.right;
+  const hgt = height - margin.top - margin.bottom;
+  return { w, x: (t) => margin.left + ((t - t0) / spanMs) * w, y: (v) => margin.top + hgt - (v / yMax) * hgt };
+}
+
+/** Calls draw(width) whenever the canvas's width changes; returns the clean-up. */
+export function drawAtWidth(canvas, draw) {
   let lastWidth = 0;
   const observer = new ResizeObserver((entries) => {
     const width = Math.floor(entries[0].contentRect.width);
@@ -75,7 +84,7 @@ export function fleetChart(samples) {
     }
   });
   observer.observe(canvas);
-  return { node, dispose: () => observer.disconnect() };
+  return () => observer.disconnect();
 }
 
 /** Stacked step areas: healthy at the bottom, degraded on it, down on top; each count holds until the next sample. */
@@ -108,7 +117,7 @@ function stepArea(points, lower, upper, x, y, tEnd) {
   return `M${top.map(fmt).join('L')}L${bottom.map(fmt).join('L')}Z`;
 }
 
-function niceCeiling(n) {
+export function niceCeiling(n) {
   if (n <= 10) return n % 2 === 0 ? n : n + 1;
   const magnitude = 10 ** Math.floor(Math.log10(n));
   for (const step of [1, 2, 2.5, 5, 10]) {
@@ -118,6 +127,6 @@ function niceCeiling(n) {
   return Math.ceil(n);
 }
 
-function clockLabel(t, withSeconds) {
+export function clockLabel(t, withSeconds) {
   return new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: withSeconds ? '2-digit' : undefined, hour12: false });
 }
