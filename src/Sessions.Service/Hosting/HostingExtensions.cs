@@ -120,7 +120,7 @@ public static class HostingExtensions
         return app;
     }
 
-    /// <summary>The entity journal, the raw webhook log and the index store: in the database, or in memory in memory mode.</summary>
+    /// <summary>The entity journal, the raw webhook log, the index store and the fleet history: in the database, or in memory in memory mode.</summary>
     private static void AddStorage(IServiceCollection services, StorageMode mode)
     {
         if (mode is StorageMode.Memory)
@@ -129,6 +129,7 @@ public static class HostingExtensions
             services.AddSingleton<IEntityJournal>(sp => new InMemoryEntityJournal(sp.GetRequiredService<IRawWebhookLog>()));
             services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             services.AddSingleton<IIndexStore, InMemoryIndexStore>();
+            services.AddSingleton<IFleetHistoryStore, InMemoryFleetHistoryStore>();
             return;
         }
 
@@ -143,6 +144,7 @@ public static class HostingExtensions
         services.AddSingleton<IEntityChangeLog>(sp => sp.GetRequiredService<AdoNetEntityJournal>());
         services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
         services.AddSingleton<IIndexStore, AdoNetIndexStore>();
+        services.AddSingleton<IFleetHistoryStore, AdoNetFleetHistoryStore>();
         services.AddOptions<AdoNetGrainStorageOptions>(OrleansHosting.AdoNetStorageName).Configure<IServiceProvider>((options, provider) =>
             options.GrainStorageSerializer = new GrainStateSerializer(
                 provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));
