@@ -73,6 +73,7 @@ public static class HostingExtensions
         }
 
         services.AddSingleton<SessionsMetrics>();
+        services.AddSingleton<IndexGauges>();
         TelemetryHosting.AddTelemetry(builder);
 
         services.AddSingleton<ApiKeys>();
@@ -107,8 +108,9 @@ public static class HostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // Created now, not on the first request, so a generated key is printed at start.
+        // Created now, not on the first request, so a generated key is printed at start and the gauges exist for the first scrape.
         app.Services.GetRequiredService<ApiKeys>();
+        app.Services.GetRequiredService<IndexGauges>();
         return app;
     }
 
