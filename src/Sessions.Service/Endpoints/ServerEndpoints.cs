@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
@@ -103,7 +104,10 @@ public static class ServerEndpoints
 
     /// <summary>The fleet's health over time; <c>from</c> later than <c>to</c> is a 400.</summary>
     public static async Task<Results<Ok<IReadOnlyList<FleetSample>>, ProblemHttpResult>> GetFleetHistoryAsync(
-        FleetHistory history, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+        FleetHistory history,
+        [Description("ISO 8601 time; only samples at or after it (default: the history kept). Not a time, or after `to`: 400.")] DateTimeOffset? from,
+        [Description("ISO 8601 time; only samples at or before it (default: now). Not a time: 400.")] DateTimeOffset? to,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
         if (from > to)
