@@ -33,13 +33,13 @@ public sealed class FleetHistoryTests(PostgresServer postgres)
         await using (var first = Service(folder))
         {
             using var client = Client(first);
-            before = Times(await EventuallyAsync(client, "/api/fleet/history", h => h.GetArrayLength() >= 3));
+            before = Times(await ApiPolling.EventuallyAsync(client, "/api/fleet/history", h => h.GetArrayLength() >= 3));
         }
 
         var stopped = await LastStoredAsync(folder);
         await using var second = Service(folder);
         using var again = Client(second);
-        var history = await EventuallyAsync(again, "/api/fleet/history", h => Times(h).Any(t => t > stopped));
+        var history = await ApiPolling.EventuallyAsync(again, "/api/fleet/history", h => Times(h).Any(t => t > stopped));
 
         // Every sample of the first run is still there, and the first one after it says the tracker was not running.
         Assert.Superset(before.ToHashSet(), Times(history).ToHashSet());
@@ -158,17 +158,4 @@ public sealed class FleetHistoryTests(PostgresServer postgres)
 
     private static async Task<JsonElement> GetAsync(HttpClient client, string path) =>
         await client.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
-
-    private static async Task<JsonElement> EventuallyAsync(HttpClient client, string path, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        var last = await GetAsync(client, path);
-        while (!done(last) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(IntervalMs, TestContext.Current.CancellationToken);
-            last = await GetAsync(client, path);
-        }
-
-        return done(last) ? last : throw new TimeoutException($"{path} did not reach the expected state in 20 s; last: {last}");
-    }
 }

@@ -17,7 +17,7 @@ namespace Sessions.Service.Metrics;
 /// and region, and entities by kind and status. They are the cluster's, so every node reports the same values. One
 /// read of the index serves every gauge for <see cref="CacheFor"/>, so a scrape costs at most one count per kind.
 /// </summary>
-public sealed partial class IndexGauges : IDisposable
+public sealed partial class IndexGauges
 {
     /// <summary>How long one read of the index answers scrapes.</summary>
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
@@ -25,7 +25,6 @@ public sealed partial class IndexGauges : IDisposable
     /// <summary>How long a scrape waits for the index before it reports the previous read (or nothing).</summary>
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Meter _meter;
     private readonly IndexReader _index;
     private readonly TimeProvider _time;
     private readonly ILogger<IndexGauges> _logger;
@@ -33,22 +32,20 @@ public sealed partial class IndexGauges : IDisposable
     private Readings? _last;
     private DateTimeOffset _readAt;
 
-    public IndexGauges(IMeterFactory meters, IndexReader index, TimeProvider time, ILogger<IndexGauges> logger)
+    public IndexGauges(SessionsMetrics metrics, IndexReader index, TimeProvider time, ILogger<IndexGauges> logger)
     {
-        ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(metrics);
         (_index, _time, _logger) = (index, time, logger);
-        _meter = meters.Create(SessionsMetrics.MeterName);
-        _meter.CreateObservableGauge("sessions_servers_by_health", () => Current()?.ServersByHealth ?? [], "{server}",
+        var meter = metrics.Meter;
+        meter.CreateObservableGauge("sessions_servers_by_health", () => Current()?.ServersByHealth ?? [], "{server}",
             "Servers by health: healthy, degraded, down, offline (the cluster's, from the index)");
-        _meter.CreateObservableGauge("sessions_servers_by_role", () => Current()?.ServersByRole ?? [], "{server}",
+        meter.CreateObservableGauge("sessions_servers_by_role", () => Current()?.ServersByRole ?? [], "{server}",
             "Servers by role (the cluster's, from the index)");
-        _meter.CreateObservableGauge("sessions_servers_by_region", () => Current()?.ServersByRegion ?? [], "{server}",
+        meter.CreateObservableGauge("sessions_servers_by_region", () => Current()?.ServersByRegion ?? [], "{server}",
             "Servers by region (the cluster's, from the index)");
-        _meter.CreateObservableGauge("sessions_entities", () => Current()?.EntitiesByStatus ?? [], "{entity}",
+        meter.CreateObservableGauge("sessions_entities", () => Current()?.EntitiesByStatus ?? [], "{entity}",
             "Entities by kind and status (the cluster's, from the index)");
     }
-
-    public void Dispose() => _meter.Dispose();
 
     /// <summary>The readings of the last <see cref="CacheFor"/>, read afresh when older; the previous ones if the index does not answer.</summary>
     private Readings? Current()
