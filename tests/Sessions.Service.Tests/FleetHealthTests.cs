@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Abstractions.Entities;
 using Sessions.Canonical;
+using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing;
 using Sessions.Testing.Hosting;
 
@@ -63,13 +64,13 @@ public sealed class FleetHealthTests
             await grains.Get(EntityKind.Server, provider, "ms-stopped").ApplyAsync(Server(provider, "ms-stopped", ServerStatus.Stopped, tenMinutesAgo));
             await grains.Get(EntityKind.Server, provider, "ms-left").ApplyAsync(Server(provider, "ms-left", ServerStatus.Unregistered, DateTimeOffset.UtcNow));
             using var client = Client(service);
-            await EventuallyAsync(client, $"/api/servers?provider={provider}", page => page.GetProperty("items").GetArrayLength() == 3);
+            await ApiPolling.EventuallyAsync(client, $"/api/servers?provider={provider}", page => page.GetProperty("items").GetArrayLength() == 3);
         }
 
         await using (var restarted = Service(folder, silentAfter: "00:05:00"))
         {
             using var client = Client(restarted);
-            var fleet = await EventuallyAsync(client, "/api/fleet", f => f.GetProperty("total").GetInt32() >= 3);
+            var fleet = await ApiPolling.EventuallyAsync(client, "/api/fleet", f => f.GetProperty("total").GetInt32() >= 3);
             var unhealthy = fleet.GetProperty("unhealthy").EnumerateArray().Where(s => Text(s, "provider") == provider).ToList();
             Assert.Equal(
                 ["ms-left/down/unregistered", "ms-quiet/down/silent"],
@@ -139,19 +140,6 @@ public sealed class FleetHealthTests
 
     private static async Task<JsonElement> GetAsync(HttpClient client, string path) =>
         await client.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
-
-    private static async Task<JsonElement> EventuallyAsync(HttpClient client, string path, Func<JsonElement, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        var last = await GetAsync(client, path);
-        while (!done(last) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-            last = await GetAsync(client, path);
-        }
-
-        return done(last) ? last : throw new TimeoutException($"{path} did not reach the expected state in 20 s; last: {last}");
-    }
 
     private static (string? Health, string? Reason) Health(JsonElement server) => (Text(server, "health"), Text(server, "healthReason"));
 

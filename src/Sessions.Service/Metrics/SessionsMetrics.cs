@@ -31,6 +31,9 @@ public sealed class SessionsMetrics : IDisposable
             new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
+    /// <summary>The meter, for the service's other instruments (<see cref="IndexGauges"/>).</summary>
+    internal Meter Meter => _meter;
+
     public void Received(string source, string kind) =>
         _received.Add(1, new("source", source), new("kind", kind));
 
