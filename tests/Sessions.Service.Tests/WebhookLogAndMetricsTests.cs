@@ -46,13 +46,14 @@ public sealed class WebhookLogAndMetricsTests(WebhookApiFactory api) : IClassFix
     {
         var fixture = FixtureFiles.Get("dyte/01-meeting.started.json");
         var request = TestSources.FixtureRequest(fixture);
-        await api.PostAsync("dyte", request);
-        await api.PostAsync("dyte", request);
-        await api.PostAsync("dyte", TestSources.Request(fixture.Body));
+        const string Source = WebhookApiFactory.MetricsSource;
+        await api.PostAsync(Source, request);
+        await api.PostAsync(Source, request);
+        await api.PostAsync(Source, TestSources.Request(fixture.Body));
 
         var metrics = await ScrapeAsync();
 
-        (string, string)[] dyte = [("source", "dyte"), ("kind", "dyte")];
+        (string, string)[] dyte = [("source", Source), ("kind", "dyte")];
         Assert.Equal(3, metrics.Value("sessions_webhook_received_total", dyte));
         Assert.Equal(1, metrics.Value("sessions_webhook_events_total", [.. dyte, ("outcome", "applied")]));
         Assert.Equal(1, metrics.Value("sessions_webhook_events_total", [.. dyte, ("outcome", "duplicate")]));

@@ -15,6 +15,9 @@ public sealed class WebhookApiFactory : IAsyncLifetime
 {
     public const string ApiKey = "test-api-key-0123456789";
 
+    /// <summary>A Dyte source with the test key that no other test posts to.</summary>
+    public const string MetricsSource = "dyte-metrics";
+
     private readonly TempDirectory _folder = new("webhooks");
 
     public WebhookApiFactory()
@@ -41,6 +44,9 @@ public sealed class WebhookApiFactory : IAsyncLifetime
         SourceSettings.Add(settings, "wrong-eyeson", new WebhookSource { Kind = "eyeson", Secret = "not-the-api-key" });
         SourceSettings.Add(settings, "wrong-dyte", new WebhookSource { Kind = "dyte", PublicKeyPem = TestSources.TestRsa.ExportSubjectPublicKeyInfoPem() });
         SourceSettings.Add(settings, "wrong-eyeson-streamrec", new WebhookSource { Kind = "eyeson-streamrec", Token = "not-the-token" });
+        // A source only the metrics test posts to: the test hosts of one process share OpenTelemetry's meter listener,
+        // so counts under the common source names also include other test classes' webhooks.
+        SourceSettings.Add(settings, MetricsSource, TestSources.For("dyte"));
         SourceSettings.Add(settings, "wrong-standard", new WebhookSource { Kind = "standard", Secret = "whsec_" + Convert.ToBase64String("not-the-standard-secret-000"u8) });
         Factory = new SessionsApiFactory(settings);
     }
