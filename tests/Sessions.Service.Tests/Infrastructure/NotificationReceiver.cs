@@ -14,6 +14,9 @@ namespace Sessions.Service.Tests.Infrastructure;
 /// <summary>One request a <see cref="NotificationReceiver"/> got: the Standard Webhooks headers and the body as sent.</summary>
 public sealed record ReceivedDelivery(string Path, string Id, long Timestamp, string Signature, string Body, IHeaderDictionary Headers, DateTimeOffset At)
 {
+    /// <summary>The status code the receiver answered with; null while it hangs.</summary>
+    public int? Answered { get; init; }
+
     /// <summary>The events of the body: the one event, or each of a batch's array.</summary>
     public IReadOnlyList<JsonElement> Events
     {
@@ -108,7 +111,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
             headers["webhook-signature"].ToString(), body, headers, DateTimeOffset.UtcNow);
         var before = _received.Count(r => r.Id == delivery.Id);
         var answer = Respond(delivery, before);
-        _received.Enqueue(delivery);
+        _received.Enqueue(delivery with { Answered = answer?.Status });
         Interlocked.Exchange(ref _arrived, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (answer is not var (status, retryAfter))
         {
