@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
 using Sessions.Grains.Notifications;
@@ -36,13 +35,9 @@ public sealed class NotificationStoreTests(PostgresServer postgres)
     private static async Task AssertStoreAsync(string mode, string connectionString)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var settings = StorageSettings.Of(mode, connectionString);
-        await using var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
-        var gate = new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System));
-        await using var commits = new GroupCommit(dataSource, gate, settings);
-        var journal = new AdoNetEntityJournal(dataSource, commits, settings);
-        var store = new AdoNetNotificationStore(dataSource, settings, gate, TimeProvider.System);
+        await using var storage = await MigratedStorage.OpenAsync(mode, connectionString);
+        var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+        var store = new AdoNetNotificationStore(storage.DataSource, storage.Settings, storage.Gate, TimeProvider.System);
 
         // Appends with notifications, with and without their request row, share commits; a taken version stores none.
         await Task.WhenAll(Enumerable.Range(0, 20).Select(n => journal.AppendAsync(

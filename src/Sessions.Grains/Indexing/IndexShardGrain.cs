@@ -3,7 +3,6 @@ using Orleans.Serialization;
 using Orleans.Utilities;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
-using Sessions.Canonical;
 using Sessions.Grains.Notifications;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Storage;

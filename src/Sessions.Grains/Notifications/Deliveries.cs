@@ -29,6 +29,17 @@ public static class Deliveries
         };
     }
 
+    /// <summary>
+    /// The deliveries of <paramref name="rows"/> (of one shard) to <paramref name="subscription"/>: one per row, or with
+    /// batch one per <paramref name="maxBatch"/> rows.
+    /// </summary>
+    public static List<Delivery> For(Subscription subscription, int shard, IEnumerable<OutboxRow> rows, int maxBatch, DateTimeOffset now, bool recordRows = true)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        IEnumerable<IReadOnlyList<OutboxRow>> groups = subscription.Batch ? rows.Chunk(maxBatch) : rows.Select(r => new[] { r });
+        return [.. groups.Select(group => Of(subscription.Id, shard, group, subscription.Batch, now, recordRows))];
+    }
+
     /// <summary>A <c>ping</c> to <paramref name="subscription"/>, due now; it waits behind no entity.</summary>
     public static Delivery Ping(Subscription subscription, DateTimeOffset now)
     {

@@ -107,9 +107,7 @@ public sealed partial class NotificationDispatcherGrain(
             return;
         }
 
-        var now = time.GetUtcNow();
-        IEnumerable<IReadOnlyList<OutboxRow>> groups = subscription.Batch ? fresh.Chunk(options.Value.MaxBatch) : fresh.Select(r => new[] { r });
-        var deliveries = groups.Select(group => Deliveries.Of(_subscriptionId, _shard, group, subscription.Batch, now)).ToList();
+        var deliveries = Deliveries.For(subscription, _shard, fresh, options.Value.MaxBatch, time.GetUtcNow());
         await store.AddDeliveriesAsync(_subscriptionId, _shard, settled, deliveries);
     }
 

@@ -307,8 +307,7 @@ public static class SubscriptionEndpoints
         var deliveries = 0;
         foreach (var shard in rows.GroupBy(r => r.Entry.Shard))
         {
-            IEnumerable<IReadOnlyList<OutboxRow>> groups = subscription.Batch ? shard.Chunk(options.Value.MaxBatch) : shard.Select(r => new[] { r });
-            var queued = groups.Select(g => Deliveries.Of(id, shard.Key, g, subscription.Batch, now, recordRows: false)).ToList();
+            var queued = Deliveries.For(subscription, shard.Key, shard, options.Value.MaxBatch, now, recordRows: false);
             await store.AddDeliveriesAsync(id, shard.Key, cursor: null, queued);
             deliveries += queued.Count;
             NotificationWaker.Wake(grains, id, shard.Key);
