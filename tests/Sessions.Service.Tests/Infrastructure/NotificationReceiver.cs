@@ -37,6 +37,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedDelivery> _received = new();
     private readonly CancellationTokenSource _stopping = new();
+    private CancellationTokenSource _hanging = new();
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NotificationReceiver(WebApplication app) => _app = app;
@@ -93,6 +94,9 @@ public sealed class NotificationReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers the requests hanging now with 503, so the service's attempts end (and it can shut down in time).</summary>
+    public void ReleaseHanging() => Interlocked.Exchange(ref _hanging, new()).Cancel();
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
@@ -115,7 +119,8 @@ public sealed class NotificationReceiver : IAsyncDisposable
         Interlocked.Exchange(ref _arrived, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (answer is not var (status, retryAfter))
         {
-            await Task.Delay(Timeout.Infinite, _stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, _hanging.Token);
+            await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             return Results.StatusCode(503);
         }
 
