@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
 using Sessions.Grains.Storage;
@@ -35,13 +34,9 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     private static async Task AssertJournalAsync(string mode, string connectionString)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var settings = StorageSettings.Of(mode, connectionString);
-        await using var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
-        var gate = new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System));
-        await using var commits = new GroupCommit(dataSource, gate, settings);
-        var journal = new AdoNetEntityJournal(dataSource, commits, settings);
-        var rawLog = new AdoNetRawWebhookLog(dataSource, commits, gate);
+        await using var storage = await MigratedStorage.OpenAsync(mode, connectionString);
+        var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+        var rawLog = new AdoNetRawWebhookLog(storage.DataSource, storage.Commits, storage.Gate);
 
         // Forty entities at once, each with its request row: they go down in shared commits.
         await Task.WhenAll(Enumerable.Range(0, 40).Select(n =>

@@ -30,6 +30,17 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task AnUnreadableRetryScheduleStopsTheServiceWithAMessageNamingTheKey()
+    {
+        await using var service = ServiceProcess.Start(new Dictionary<string, string> { ["Notifications:RetrySchedule"] = "5s,soon" });
+
+        var exitCode = await service.WaitForExitAsync(StartTimeout, TestContext.Current.CancellationToken);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Notifications:RetrySchedule is '5s,soon'", service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreachablePostgresStopsTheServiceWithAClearMessage()
     {
         var closedPort = FreePort.Next();

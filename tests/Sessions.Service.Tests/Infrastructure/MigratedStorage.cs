@@ -1,0 +1,39 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Sessions.Service.Hosting;
+using Sessions.Service.Storage;
+
+namespace Sessions.Service.Tests.Infrastructure;
+
+/// <summary>A database of <c>mode</c> with the schema applied, and the hot path's writer over it, as the service sets them up.</summary>
+internal sealed class MigratedStorage : IAsyncDisposable
+{
+    private MigratedStorage(IOptions<HostingOptions> settings, DbDataSource dataSource, StorageWriteGate gate)
+    {
+        (Settings, DataSource, Gate) = (settings, dataSource, gate);
+        Commits = new GroupCommit(dataSource, gate, settings);
+    }
+
+    public IOptions<HostingOptions> Settings { get; }
+
+    public DbDataSource DataSource { get; }
+
+    public StorageWriteGate Gate { get; }
+
+    public GroupCommit Commits { get; }
+
+    public static async Task<MigratedStorage> OpenAsync(string mode, string connectionString)
+    {
+        var settings = StorageSettings.Of(mode, connectionString);
+        var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
+        return new MigratedStorage(settings, dataSource, new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Commits.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+}

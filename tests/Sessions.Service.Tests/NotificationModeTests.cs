@@ -1,0 +1,75 @@
+extern alias StandardWebhooksPackage;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
+using Verifier = StandardWebhooksPackage::StandardWebhooks.StandardWebhook;
+
+namespace Sessions.Service.Tests;
+
+/// <summary>Notifications in the memory storage mode, and the refusal of private targets where they are not allowed.</summary>
+public sealed class NotificationModeTests
+{
+    private static readonly string[] ActiveOnly = ["session.active"];
+
+    [Fact]
+    public async Task MemoryModeDeliversSignedChanges()
+    {
+        await using var receiver = await NotificationReceiver.StartAsync();
+        await using var factory = Factory("memory", allowPrivateTargets: true);
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
+        using var created = await client.PostAsJsonAsync("/api/subscriptions",
+            new { name = "memory", url = receiver.Url("/memory"), category = "session", events = ActiveOnly }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var secret = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("secret").GetString()!;
+
+        using var message = WebhookMessage.For(StandardWebhooks.Source,
+            StandardWebhooks.Event("session.started", DateTimeOffset.UtcNow, new { provider = "acme", id = "s-1" }));
+        using var answer = await client.SendAsync(message, Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+        var got = (await receiver.WaitForAsync("/memory", r => r.Count >= 1)).Single();
+        new Verifier(secret).Verify(got.Body, got.Headers);
+        Assert.Equal("session.active", got.Events[0].GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9000/hook")]
+    [InlineData("http://localhost/hook")]
+    [InlineData("http://10.1.2.3/hook")]
+    [InlineData("http://192.168.0.10/hook")]
+    [InlineData("http://169.254.169.254/latest/meta-data")]
+    [InlineData("http://[::1]/hook")]
+    [InlineData("http://224.0.0.1/hook")]
+    public async Task PrivateTargetsAreRefusedUnlessAllowed(string url)
+    {
+        await using var factory = Factory("memory", allowPrivateTargets: false);
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
+        using var created = await client.PostAsJsonAsync("/api/subscriptions", new { name = "private", url, category = "session" }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        var problem = await created.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Contains("private", problem.GetProperty("errors").GetProperty("url")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/subscriptions", Ct)).GetArrayLength());
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static SessionsApiFactory Factory(string mode, bool allowPrivateTargets)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = mode,
+            ["Api:Keys:0"] = WebhookApiFactory.ApiKey,
+            ["Notifications:AllowPrivateTargets"] = allowPrivateTargets ? "true" : "false",
+            ["Notifications:PollInterval"] = "00:00:00.2",
+        };
+        SourceSettings.Add(settings, StandardWebhooks.Source, TestSources.For("standard"));
+        return new SessionsApiFactory(settings);
+    }
+}
