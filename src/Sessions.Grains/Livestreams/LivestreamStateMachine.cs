@@ -67,7 +67,7 @@ public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState
         [
             .. StreamRecordings.Ends(state).Select(end => new CanonicalEvent
             {
-                Type = $"livestream.{end.EndedBy}",
+                Type = StreamRecordings.EndedTypePrefix + end.EndedBy,
                 Provider = evt.Provider,
                 Kind = EntityKind.Recording,
                 EntityId = end.RecordingId,

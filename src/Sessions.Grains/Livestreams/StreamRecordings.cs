@@ -10,6 +10,9 @@ namespace Sessions.Grains.Livestreams;
 /// </summary>
 public static class StreamRecordings
 {
+    /// <summary>The event type of a recording's end told by its stream is this prefix and the stream word that ended it.</summary>
+    public const string EndedTypePrefix = "livestream.";
+
     /// <summary>How many status events a livestream keeps to decide its recordings' ends; the oldest fall out first.</summary>
     public const int MaxMarks = 256;
 

@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Recordings;
 using Sessions.Grains.Entities;
+using Sessions.Grains.Livestreams;
 using Sessions.Canonical;
 
 namespace Sessions.Grains.Recordings;
@@ -34,7 +35,7 @@ public sealed class RecordingStateMachine : IEntityStateMachine<RecordingState, 
         var stamp = new EventStamp(rank, evt.OccurredAt, rank, evt.DedupeKey);
         state.Status.KeepHighest(stamp, change.Status);
         state.ProviderStatus.KeepHighest(stamp, change.ProviderStatus);
-        if (IsFinished(change.Status) && (state.FinishedAt is not { } finished || evt.OccurredAt < finished))
+        if (IsFinished(change.Status, evt) && (state.FinishedAt is not { } finished || evt.OccurredAt < finished))
         {
             state.FinishedAt = evt.OccurredAt;
         }
@@ -74,8 +75,13 @@ public sealed class RecordingStateMachine : IEntityStateMachine<RecordingState, 
         return state.FinishedAt;
     }
 
-    private static bool IsFinished(RecordingStatus status) =>
-        status is RecordingStatus.Ready or RecordingStatus.Failed or RecordingStatus.Expired;
+    /// <summary>
+    /// Ready, failed and expired are the ends of a recording. So is a stop told by its stream (FastPix, which announces
+    /// no more of the recording): nothing follows it, and retention must not keep it forever.
+    /// </summary>
+    private static bool IsFinished(RecordingStatus status, CanonicalEvent evt) =>
+        status is RecordingStatus.Ready or RecordingStatus.Failed or RecordingStatus.Expired
+        || (status is RecordingStatus.Stopped && evt.Type.StartsWith(StreamRecordings.EndedTypePrefix, StringComparison.Ordinal));
 
     /// <summary>Every recording event carries a status; an empty state (never rendered by the grain) reads as pending.</summary>
     private static RecordingStatus CurrentStatus(RecordingState state)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
@@ -30,8 +31,11 @@ public static class ServerEndpoints
     {
         var fleet = api.MapGroup("/fleet").WithTags("Servers");
         fleet.MapGet("", GetFleetAsync).WithName("GetFleet");
-        fleet.MapGet("/history", GetFleetHistory).WithName("GetFleetHistory")
-            .WithSummary("Healthy, degraded and down servers, sampled over the last hour (oldest first).");
+        fleet.MapGet("/history", GetFleetHistoryAsync).WithName("GetFleetHistory")
+            .WithSummary("Healthy, degraded, down and offline servers, sampled over the last 24 hours (oldest first), with gaps marked.")
+            .WithDescription("from, to: ISO 8601 times; only samples in between are listed (default: the whole history kept, "
+                + "Dashboard:FleetHistory, to now). A sample whose gapBefore is set follows a stretch of more than two sample "
+                + "intervals with no samples, when the tracker was not running: gapBefore.from is the last sample before it.");
 
         var servers = api.MapGroup("/servers").WithTags("Servers");
         servers.MapGet("", ListServersAsync).WithName("ListServers");
@@ -98,9 +102,19 @@ public static class ServerEndpoints
             [.. down.Result.Items.Concat(degraded.Result.Items).Take(MaxUnhealthy)]));
     }
 
-    public static Ok<IReadOnlyList<FleetSample>> GetFleetHistory(FleetHistory history)
+    /// <summary>The fleet's health over time; <c>from</c> later than <c>to</c> is a 400.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<FleetSample>>, ProblemHttpResult>> GetFleetHistoryAsync(
+        FleetHistory history,
+        [Description("ISO 8601 time; only samples at or after it (default: the history kept). Not a time, or after `to`: 400.")] DateTimeOffset? from,
+        [Description("ISO 8601 time; only samples at or before it (default: now). Not a time: 400.")] DateTimeOffset? to,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(history);
-        return TypedResults.Ok(history.Samples);
+        if (from > to)
+        {
+            return EntityQueries.BadRequest($"from ({from:O}) is later than to ({to:O}).");
+        }
+
+        return TypedResults.Ok(await history.ReadAsync(from, to, cancellationToken));
     }
 }

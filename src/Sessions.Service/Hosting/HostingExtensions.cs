@@ -73,6 +73,7 @@ public static class HostingExtensions
         }
 
         services.AddSingleton<SessionsMetrics>();
+        services.AddSingleton<IndexGauges>();
         TelemetryHosting.AddTelemetry(builder);
 
         services.AddSingleton<ApiKeys>();
@@ -86,7 +87,7 @@ public static class HostingExtensions
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<BadRequestProblems>();
-        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
+        services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>().AddOperationTransformer<OpenApiOperations>());
         services.AddHealthChecks()
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"])
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
@@ -107,8 +108,9 @@ public static class HostingExtensions
         app.UseAuthentication();
         app.UseAuthorization();
 
-        // Created now, not on the first request, so a generated key is printed at start.
+        // Created now, not on the first request, so a generated key is printed at start and the gauges exist for the first scrape.
         app.Services.GetRequiredService<ApiKeys>();
+        app.Services.GetRequiredService<IndexGauges>();
         return app;
     }
 
@@ -120,7 +122,7 @@ public static class HostingExtensions
         return app;
     }
 
-    /// <summary>The entity journal, the raw webhook log and the index store: in the database, or in memory in memory mode.</summary>
+    /// <summary>The entity journal, the raw webhook log, the index store and the fleet history: in the database, or in memory in memory mode.</summary>
     private static void AddStorage(IServiceCollection services, StorageMode mode)
     {
         if (mode is StorageMode.Memory)
@@ -129,6 +131,7 @@ public static class HostingExtensions
             services.AddSingleton<IEntityJournal>(sp => new InMemoryEntityJournal(sp.GetRequiredService<IRawWebhookLog>()));
             services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             services.AddSingleton<IIndexStore, InMemoryIndexStore>();
+            services.AddSingleton<IFleetHistoryStore, InMemoryFleetHistoryStore>();
             return;
         }
 
@@ -143,6 +146,7 @@ public static class HostingExtensions
         services.AddSingleton<IEntityChangeLog>(sp => sp.GetRequiredService<AdoNetEntityJournal>());
         services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
         services.AddSingleton<IIndexStore, AdoNetIndexStore>();
+        services.AddSingleton<IFleetHistoryStore, AdoNetFleetHistoryStore>();
         services.AddOptions<AdoNetGrainStorageOptions>(OrleansHosting.AdoNetStorageName).Configure<IServiceProvider>((options, provider) =>
             options.GrainStorageSerializer = new GrainStateSerializer(
                 provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));

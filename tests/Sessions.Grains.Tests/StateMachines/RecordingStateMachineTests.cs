@@ -112,4 +112,16 @@ public sealed class RecordingStateMachineTests
 
         Assert.Null(RecordingStateMachine.FinishedAt(state));
     }
+
+    [Fact]
+    public void AStopToldByItsStreamFinishesTheRecordingAndAProvidersStopDoesNot()
+    {
+        var (byStream, recording) = Recording(
+            Status(RecordingStatus.Recording, 0),
+            At(600, new RecordingStatusChanged(RecordingStatus.Stopped, "idle", Details: new RecordingDetails(StoppedAt: T0.AddSeconds(600)))) with { Type = "livestream.idle" });
+        var (byProvider, _) = Recording(Status(RecordingStatus.Recording, 0), Status(RecordingStatus.Stopped, 600, "stopped"));
+
+        Assert.Equal((RecordingStatus.Stopped, T0.AddSeconds(600)), (recording.Status, RecordingStateMachine.FinishedAt(byStream)));
+        Assert.Null(RecordingStateMachine.FinishedAt(byProvider));
+    }
 }

@@ -1,0 +1,13 @@
+-- Fleet-health history for GET /api/fleet/history: one row per service and sample time (milliseconds since the
+-- epoch, a multiple of Dashboard:FleetSampleInterval), so every silo may sample and the first row of a time stands
+-- (the others' inserts are no-ops). Trimmed past Dashboard:FleetHistory. Applied idempotently at start-up.
+CREATE TABLE IF NOT EXISTS FleetHistory
+(
+    ServiceId text    NOT NULL,
+    AtMs      bigint  NOT NULL,
+    Healthy   integer NOT NULL,
+    Degraded  integer NOT NULL,
+    Down      integer NOT NULL,
+    Offline   integer NOT NULL,
+    PRIMARY KEY (ServiceId, AtMs)
+);
