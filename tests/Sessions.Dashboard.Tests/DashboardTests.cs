@@ -22,6 +22,10 @@ public sealed class DashboardTests(DashboardFixture fixture)
         ("recording", "#/recordings/dyte/9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d", "recording"),
         ("livestreams", "#/livestreams", "livestreams"),
         ("livestream", "#/livestreams/fastpix/7d2e9c4b1a0f48e6b3c5d8a9f1e2c3b4", "livestream"),
+        ("clients", "#/clients", "clients"),
+        ("client", "#/clients/liveswitch/c1a7f0e2d3b44c5a9e8f7a6b5c4d3e2f", "client"),
+        ("applications", "#/applications", "applications"),
+        ("application", "#/applications/tracker-demo-app", "application"),
     ];
 
     [Fact]
@@ -91,7 +95,7 @@ public sealed class DashboardTests(DashboardFixture fixture)
         // Servers are grouped by role and region.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "mediaserver · eu-west" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "gateway · no region" })).ToBeVisibleAsync();
-        await Expect(page.Locator("figure.chart svg")).ToBeVisibleAsync();
+        await Expect(page.Locator("#fleet-history").Locator("xpath=ancestor::section[1]").Locator("figure.chart svg")).ToBeVisibleAsync();
         await dashboard.ScreenshotAsync("fleet-1280");
         await dashboard.ScreenshotAsync("fleet-1280-viewport", fullPage: false);
     }
@@ -104,7 +108,8 @@ public sealed class DashboardTests(DashboardFixture fixture)
         var page = dashboard.Page;
 
         await dashboard.GoAsync("#/sessions?status=ended", "sessions");
-        await page.GetByRole(AriaRole.Link, new() { Name = "tracker-demo-app:room-42", Exact = true }).ClickAsync();
+        // Long ids are shortened in lists; the full id is the link's title.
+        await page.Locator("a.entity-link[title='tracker-demo-app:room-42']").ClickAsync();
         await dashboard.WaitForViewAsync("session");
 
         var participants = page.GetByRole(AriaRole.Region, new() { Name = "Participants" });
@@ -118,6 +123,12 @@ public sealed class DashboardTests(DashboardFixture fixture)
             await Expect(timeline.GetByText(type, new() { Exact = true })).ToBeVisibleAsync();
         }
 
+        // The fixtures are from June 2024: each time carries its date, and each entry says whom or what it concerns.
+        await Expect(timeline.Locator("time").First).ToContainTextAsync("Jun 2024");
+        await Expect(timeline.Locator("li", new() { HasText = "channel.client.joined" })).ToContainTextAsync("participant Alice");
+        await Expect(timeline.Locator("li", new() { HasText = "connection.failed" }).First).ToContainTextAsync("connection");
+        await Expect(timeline.Locator("li", new() { HasText = "channel.recording.ready" }).Locator("[data-subject='recording']")).ToBeVisibleAsync();
+
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recordings" }).GetByRole(AriaRole.Link, new() { Name = "tracker-demo-app:room-42" })).ToBeVisibleAsync();
         await dashboard.ScreenshotAsync("session-fixture-1280");
 
@@ -125,6 +136,35 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(page.GetByTestId("session-present")).ToContainTextAsync("5");
         await Expect(page.GetByTestId("session-peak")).ToContainTextAsync("6");
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Livestreams" })).ToContainTextAsync("live");
+    }
+
+    [Fact]
+    public async Task IngestRateAndActiveSessionsAreChartedBesideTheFleet()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenSignedInAsync(width: 1400);
+        var page = dashboard.Page;
+
+        // GET /api/overview/history samples every second here; wait for one taken after the demo sessions started.
+        await page.WaitForFunctionAsync(
+            """
+            async () => {
+              const answer = await fetch('/api/overview/history', { headers: { Authorization: `Bearer ${sessionStorage.getItem('sessions.apiKey')}` } });
+              const samples = await answer.json();
+              return samples.length > 0 && samples.at(-1).activeSessions >= 3 && typeof samples.at(-1).eventsPerSecond === 'number';
+            }
+            """, null, new() { PollingInterval = 200 });
+        await dashboard.GoAsync("#/sessions", "sessions");
+        await dashboard.GoAsync("#/fleet", "fleet");
+
+        var ingest = page.GetByRole(AriaRole.Region, new() { Name = "Ingest rate" });
+        await Expect(ingest.Locator("svg[role='img']")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Events per second over the last"));
+        var sessions = page.GetByRole(AriaRole.Region, new() { Name = "Active sessions" });
+        await Expect(sessions.Locator("svg path.series-line")).ToHaveCountAsync(1);
+        var now = int.Parse(await sessions.GetByTestId("now-activeSessions").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(now >= 3, $"active sessions now: {now}");
+        await dashboard.ScreenshotAsync("fleet-1400");
+        Assert.Empty(dashboard.Errors);
     }
 
     [Fact]
@@ -178,6 +218,44 @@ public sealed class DashboardTests(DashboardFixture fixture)
         Assert.Equal(
             ["ready|{}|", "comment|keep-alive", "change|line one\nline two|7", "message|no type|7", "message|cr only|7"],
             seen);
+    }
+
+    [Fact]
+    public async Task AtDesktopWidthListRowsStayWithinThreeLinesAndIdsCopy()
+    {
+        await fixture.SeedAsync();
+        await using var dashboard = await fixture.OpenSignedInAsync(width: 1400);
+        await dashboard.Page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+
+        var tall = new List<string>();
+        foreach (var (name, hash, view) in Views.Where(v => v.View is "sessions" or "recordings" or "livestreams" or "clients" or "applications"))
+        {
+            await dashboard.GoAsync(hash, view);
+            var lines = await dashboard.Page.EvaluateAsync<double>(
+                """
+                () => Math.max(0, ...[...document.querySelectorAll('table.data tbody td')].map((td) => {
+                  const style = getComputedStyle(td);
+                  const inner = td.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+                  return inner / parseFloat(style.lineHeight);
+                }))
+                """);
+            if (lines > 3.2)
+            {
+                tall.Add($"{name}: a cell {lines:0.0} lines tall");
+            }
+        }
+
+        Assert.Empty(tall);
+
+        // A shortened id carries the full one in its title, and its button copies it.
+        await dashboard.GoAsync("#/recordings", "recordings");
+        var cell = dashboard.Page.Locator("td[data-label='Recording'] .id-cell").First;
+        var full = await cell.Locator("a").GetAttributeAsync("title") ?? await cell.Locator("a").InnerTextAsync();
+        await cell.GetByRole(AriaRole.Button).ClickAsync();
+        await Expect(cell.GetByRole(AriaRole.Button)).ToHaveTextAsync("Copied");
+        Assert.Equal(full, await dashboard.Page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await dashboard.ScreenshotAsync("recordings-1400");
+        Assert.Empty(dashboard.Errors);
     }
 
     [Fact]

@@ -163,6 +163,64 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task SearchAndLastEventWindowNarrowListsAndPageWithCursors()
+    {
+        var provider = "find" + Guid.NewGuid().ToString("N")[..8];
+
+        // 30 sessions, one event minute apart; every third one has "Weekly Review" in its title, every fifth an Ada present.
+        for (var i = 0; i < 30; i++)
+        {
+            var id = $"s-{i:00}";
+            await PostAsync(StandardWebhooks.Event("session.started", T0.AddMinutes(i), new { provider, id, title = i % 3 == 0 ? $"Weekly Review {i}" : $"Stand-up {i}" }));
+            if (i % 5 == 0)
+            {
+                await PostAsync(StandardWebhooks.Event("participant.joined", T0.AddMinutes(i), new { provider, id, participantId = $"p-{i}", name = "Ada Lovelace" }));
+            }
+        }
+
+        await PostAsync(StandardWebhooks.Event("server.started", T0, new { provider, id = "srv-1", role = "mediaserver", machineName = "media-eu-07.example" }));
+        await PostAsync(StandardWebhooks.Event("server.started", T0, new { provider, id = "srv-2", role = "mediaserver", machineName = "media-us-01.example" }));
+        await PostAsync(StandardWebhooks.Event("recording.status", T0, new { provider, id = "rec-1", status = "recording", sessionId = "s-03" }));
+
+        var weekly = Enumerable.Range(0, 30).Where(i => i % 3 == 0).Select(i => $"s-{i:00}").ToList();
+        var listed = await EventuallyAsync(() => ListAllAsync($"/api/sessions?provider={provider}&q=weekly+REVIEW&limit=3"), ids => ids.Count == weekly.Count);
+        Assert.Equal(weekly.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+
+        // A participant's name or id, the session id, and the time window: [since, until) by last event time.
+        var ada = await EventuallyAsync(() => ListAllAsync($"/api/sessions?provider={provider}&q=lovelace&limit=2"), ids => ids.Count == 6);
+        Assert.Equal(["s-00", "s-05", "s-10", "s-15", "s-20", "s-25"], ada.Order(StringComparer.Ordinal));
+        Assert.Equal(["s-15"], await ListAllAsync($"/api/sessions?provider={provider}&q=P-15"));
+        var since = Uri.EscapeDataString(T0.AddMinutes(10).ToString("O"));
+        var until = Uri.EscapeDataString(T0.AddMinutes(20).ToString("O"));
+        var window = await ListAllAsync($"/api/sessions?provider={provider}&since={since}&until={until}&limit=4");
+        Assert.Equal(Enumerable.Range(10, 10).Select(i => $"s-{i:00}"), window.Order(StringComparer.Ordinal));
+        var both = await ListAllAsync($"/api/sessions?provider={provider}&status=active&q=review&since={since}&until={until}&limit=1");
+        Assert.Equal(["s-12", "s-15", "s-18"], both.Order(StringComparer.Ordinal));
+
+        Assert.Equal(["srv-1"], await EventuallyAsync(() => ListAllAsync($"/api/servers?provider={provider}&q=EU-07"), ids => ids.Count == 1));
+        Assert.Equal(["rec-1"], await EventuallyAsync(() => ListAllAsync($"/api/recordings?provider={provider}&q=s-03"), ids => ids.Count == 1));
+        Assert.Empty(await ListAllAsync($"/api/sessions?provider={provider}&q=nobody-by-this-name"));
+    }
+
+    [Fact]
+    public async Task TimelineEntriesSayWhichParticipantOrRecordingTheyConcern()
+    {
+        var provider = "subj" + Guid.NewGuid().ToString("N")[..8];
+        await PostAsync(StandardWebhooks.Event("session.started", T0, new { provider, id = "s-1", title = "Retro" }));
+        await PostAsync(StandardWebhooks.Event("participant.joined", T0.AddSeconds(1), new { provider, id = "s-1", participantId = "p-7", name = "Grace Hopper" }));
+        await PostAsync(StandardWebhooks.Event("recording.status", T0.AddSeconds(2), new { provider, id = "rec-9", status = "recording", sessionId = "s-1" }));
+
+        var timeline = (await GetJsonAsync($"/api/sessions/{provider}/s-1")).GetProperty("timeline").EnumerateArray().ToList();
+
+        Assert.Equal(JsonValueKind.Null, timeline[0].GetProperty("subject").ValueKind);
+        var participant = timeline[1].GetProperty("subject");
+        Assert.Equal(("participant", "p-7", "Grace Hopper"),
+            (participant.GetProperty("kind").GetString(), participant.GetProperty("id").GetString(), participant.GetProperty("name").GetString()));
+        var recording = timeline[2].GetProperty("subject");
+        Assert.Equal(("recording", "rec-9"), (recording.GetProperty("kind").GetString(), recording.GetProperty("id").GetString()));
+    }
+
+    [Fact]
     public async Task ClientsOfOneApplicationRegisteringAtOnceAreEachCounted()
     {
         const string Application = "tracker-demo-app";
@@ -207,6 +265,9 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
     [InlineData("/api/webhooks/log?limit=abc", "limit")]
     [InlineData("/api/webhooks/log?limit=501", "limit must be between 1 and 500")]
     [InlineData("/api/webhooks/log?before=2026-01-01T00:00:00Z", "before")]
+    [InlineData("/api/sessions?since=yesterday", "since")]
+    [InlineData("/api/clients?until=2026-13-01", "until")]
+    [InlineData("/api/servers?since=2026-11-02T00:00:00Z&until=2026-11-01T00:00:00Z", "since (2026-11-02T00:00:00.0000000+00:00) is after until")]
     public async Task InvalidListQueryGets400SayingWhy(string path, string detail)
     {
         using var request = WebhookApiFactory.Api(HttpMethod.Get, path);
@@ -238,6 +299,15 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
         var paths = document.GetProperty("paths");
         Assert.True(paths.TryGetProperty("/api/sessions/{provider}/{id}", out _));
         Assert.True(paths.TryGetProperty("/webhooks/{source}", out _));
+        foreach (var list in new[] { "/api/sessions", "/api/servers", "/api/recordings", "/api/livestreams", "/api/clients" })
+        {
+            var parameters = paths.GetProperty(list).GetProperty("get").GetProperty("parameters").EnumerateArray()
+                .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.TryGetProperty("description", out var d) ? d.GetString() : null);
+            Assert.Contains("without case", parameters["q"], StringComparison.Ordinal);
+            Assert.Contains("ISO-8601", parameters["since"], StringComparison.Ordinal);
+            Assert.Contains("ISO-8601", parameters["until"], StringComparison.Ordinal);
+        }
+
         // Not following redirects: the client would drop the key on /scalar's redirect to /scalar/.
         using var noRedirects = api.Factory.CreateClient(new() { AllowAutoRedirect = false });
         using var scalar = await noRedirects.SendAsync(WebhookApiFactory.Api(HttpMethod.Get, "/scalar"), TestContext.Current.CancellationToken);
@@ -266,6 +336,21 @@ public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<Webhook
         using var response = await api.PostAsync("standard", request);
         Assert.True(response.IsSuccessStatusCode,
             $"{(int)response.StatusCode} for {StandardWebhooks.Text(request)}: {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+    }
+
+    /// <summary>The ids of every item of a list, following its cursors.</summary>
+    private async Task<List<string>> ListAllAsync(string path)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await GetJsonAsync(path + (cursor is null ? "" : $"&cursor={cursor}"));
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+        return ids;
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)

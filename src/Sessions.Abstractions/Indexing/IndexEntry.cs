@@ -23,7 +23,11 @@ public readonly record struct IndexPosition(
     public static bool operator >=(IndexPosition left, IndexPosition right) => left.CompareTo(right) >= 0;
 }
 
-/// <summary>What an index shard knows of one entity: how to file it, and its list item.</summary>
+/// <summary>
+/// What an index shard knows of one entity: how to file it, its list item, and the <c>Terms</c> besides the id that a
+/// list search (<c>?q=</c>) matches (a session's title and participants, a server's machine name, …; null in entries
+/// stored before searches existed, until the entity files itself again).
+/// </summary>
 /// <typeparam name="TItem">The entity kind's snapshot type, in its compact list form.</typeparam>
 [GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.IndexEntry`1")]
 public sealed record IndexEntry<TItem>(
@@ -36,23 +40,46 @@ public sealed record IndexEntry<TItem>(
     [property: Id(6)] DateTimeOffset? FinishedAt,
     [property: Id(7)] long Version,
     [property: Id(8)] DateTimeOffset UpdatedAt,
-    [property: Id(9)] TItem Item)
+    [property: Id(9)] TItem Item,
+    [property: Id(10)] IReadOnlyList<string>? Terms = null)
 {
     /// <summary>The grain key of the entity (<c>{provider}/{id}</c>).</summary>
     public string Key => Entities.EntityKey.Of(Provider, Id);
 
     /// <summary>Where the entry sorts in lists.</summary>
     public IndexPosition Position => new(CreatedAt, Key);
+
+    /// <summary>Whether the id or one of the <see cref="Terms"/> contains <paramref name="text"/>, without case.</summary>
+    public bool Mentions(string text) =>
+        Id.Contains(text, StringComparison.OrdinalIgnoreCase)
+        || (Terms?.Any(term => term.Contains(text, StringComparison.OrdinalIgnoreCase)) ?? false);
 }
 
-/// <summary>A filter and page request against the index shards of one kind.</summary>
+/// <summary>
+/// A filter and page request against the index shards of one kind. <c>Search</c>: text the entry's id or one of its
+/// terms must contain, without case; <c>Since</c> and <c>Until</c>: the entry's last event time is at or after the one
+/// and before the other.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.IndexQuery")]
 public sealed record IndexQuery(
     [property: Id(0)] string? Status,
     [property: Id(1)] string? Provider,
     [property: Id(2)] IReadOnlyDictionary<string, string>? Facets,
     [property: Id(3)] IndexPosition? After,
-    [property: Id(4)] int Limit);
+    [property: Id(4)] int Limit,
+    [property: Id(5)] string? Search = null,
+    [property: Id(6)] DateTimeOffset? Since = null,
+    [property: Id(7)] DateTimeOffset? Until = null)
+{
+    /// <summary>Whether <paramref name="entry"/> passes the search and the time window (its last event time).</summary>
+    public bool Admits<TItem>(IndexEntry<TItem> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return (string.IsNullOrEmpty(Search) || entry.Mentions(Search))
+            && (Since is not { } since || entry.UpdatedAt >= since)
+            && (Until is not { } until || entry.UpdatedAt < until);
+    }
+}
 
 /// <summary>Counts of one shard (or, summed, of one kind): total, by status, and by each facet's values.</summary>
 [GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Indexing.IndexCounts")]

@@ -69,6 +69,14 @@ public sealed class ClientStateMachine : IEntityStateMachine<ClientState, Client
             : new Dictionary<string, string>(StringComparer.Ordinal) { [ClientFacets.Application] = application };
     }
 
+    /// <summary>The application, and the user's and device's display names and the tag (what the list item shows).</summary>
+    public static IReadOnlyList<string> SearchTerms(ClientState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var facts = state.Facts.Value;
+        return SearchText.Of([state.ApplicationId.Value, facts?.UserAlias, facts?.DeviceAlias, facts?.Tag]);
+    }
+
     public static DateTimeOffset? FinishedAt(ClientState state)
     {
         ArgumentNullException.ThrowIfNull(state);

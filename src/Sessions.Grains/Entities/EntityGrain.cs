@@ -215,7 +215,8 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
             record.State.FinishedObservedAt,
             record.State.Version,
             header.LastEventAt,
-            TMachine.ListItem(state, header));
+            TMachine.ListItem(state, header),
+            TMachine.SearchTerms(state));
         Shard().UpsertAsync(entry, notify).Ignore();
     }
 

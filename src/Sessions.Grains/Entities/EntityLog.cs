@@ -50,7 +50,7 @@ internal static class EntityLog
 
         var outcome = changed ? TransitionOutcome.Applied : TransitionOutcome.Stale;
         var index = record.Timeline.FindLastIndex(e => e.At <= evt.OccurredAt) + 1;
-        record.Timeline.Insert(index, new TimelineEntry(evt.OccurredAt, evt.Type, outcome));
+        record.Timeline.Insert(index, new TimelineEntry(evt.OccurredAt, evt.Type, outcome, TimelineSubjects.Of(evt.Change)));
         if (record.Timeline.Count > EntityRecord<TState>.MaxTimeline)
         {
             record.Timeline.RemoveAt(0);

@@ -39,6 +39,12 @@ public interface IEntityStateMachine<TState, TSnapshot>
     /// <summary>Extra values lists filter on and aggregates count by (server: <c>role</c>, <c>region</c>, <c>health</c>).</summary>
     static abstract IReadOnlyDictionary<string, string> Facets(TState state);
 
+    /// <summary>
+    /// Text besides the id that a list's <c>?q=</c> search matches (a session's title and participants, a server's
+    /// machine name). It is kept in memory in the index for every entity: only what people search by.
+    /// </summary>
+    static abstract IReadOnlyList<string> SearchTerms(TState state);
+
     /// <summary>When the entity reached a finished state (ended, ready, failed, expired, deleted, stopped), or null while it is live.</summary>
     static abstract DateTimeOffset? FinishedAt(TState state);
 

@@ -117,7 +117,7 @@ internal sealed class ShardIndex<TItem>
                 continue;
             }
 
-            page.AddRange(After(positions, query.After).Take(query.Limit).Select(position => _entries[position.Key]));
+            page.AddRange(After(positions, query.After).Select(position => _entries[position.Key]).Where(query.Admits).Take(query.Limit));
         }
 
         page.Sort((a, b) => a.Position.CompareTo(b.Position));
@@ -159,7 +159,8 @@ internal sealed class ShardIndex<TItem>
     private static bool Matches(IndexEntry<TItem> entry, IndexQuery query, IReadOnlyDictionary<string, string> facets) =>
         (query.Status is null || entry.Status == query.Status)
         && (query.Provider is null || entry.Provider == query.Provider)
-        && facets.All(f => entry.Facets.TryGetValue(f.Key, out var value) && string.Equals(value, f.Value, StringComparison.OrdinalIgnoreCase));
+        && facets.All(f => entry.Facets.TryGetValue(f.Key, out var value) && string.Equals(value, f.Value, StringComparison.OrdinalIgnoreCase))
+        && query.Admits(entry);
 
     private static void Place<TKey>(Dictionary<TKey, SortedSet<IndexPosition>> sets, TKey key, IndexPosition position, int delta)
         where TKey : notnull

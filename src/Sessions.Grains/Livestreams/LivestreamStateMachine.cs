@@ -43,6 +43,13 @@ public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState
 
     public static IReadOnlyDictionary<string, string> Facets(LivestreamState state) => ReadOnlyDictionary<string, string>.Empty;
 
+    /// <summary>The session the livestream belongs to, and its simulcast targets' ids.</summary>
+    public static IReadOnlyList<string> SearchTerms(LivestreamState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return SearchText.Of(state.Targets.Keys.Prepend(state.SessionId.Value));
+    }
+
     public static DateTimeOffset? FinishedAt(LivestreamState state)
     {
         ArgumentNullException.ThrowIfNull(state);

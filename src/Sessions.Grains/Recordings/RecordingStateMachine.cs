@@ -69,6 +69,13 @@ public sealed class RecordingStateMachine : IEntityStateMachine<RecordingState, 
 
     public static IReadOnlyDictionary<string, string> Facets(RecordingState state) => ReadOnlyDictionary<string, string>.Empty;
 
+    /// <summary>The session the recording belongs to.</summary>
+    public static IReadOnlyList<string> SearchTerms(RecordingState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return SearchText.Of([state.SessionId.Value]);
+    }
+
     public static DateTimeOffset? FinishedAt(RecordingState state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -55,6 +55,13 @@ public sealed class ServerStateMachine : IEntityStateMachine<ServerState, Server
     /// <summary>The facet holding why a server is not healthy; absent when it is.</summary>
     public const string HealthReasonFacet = "healthReason";
 
+    /// <summary>The machine name the server reported.</summary>
+    public static IReadOnlyList<string> SearchTerms(ServerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return SearchText.Of([state.MachineName.Value]);
+    }
+
     public static IReadOnlyDictionary<string, string> Facets(ServerState state)
     {
         ArgumentNullException.ThrowIfNull(state);

@@ -54,6 +54,14 @@ public sealed class SessionStateMachine : IEntityStateMachine<SessionState, Sess
 
     public static IReadOnlyDictionary<string, string> Facets(SessionState state) => ReadOnlyDictionary<string, string>.Empty;
 
+    /// <summary>The title, the organizer, and every participant's id and name.</summary>
+    public static IReadOnlyList<string> SearchTerms(SessionState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return SearchText.Of(
+            new[] { state.Title.Value, state.Organizer.Value }.Concat(state.Participants.SelectMany(p => new[] { p.Key, p.Value.Name.Value })));
+    }
+
     public static DateTimeOffset? FinishedAt(SessionState state) => EndedAt(state);
 
     private static bool FoldStatus(SessionState state, CanonicalEvent evt, SessionStatusChanged change)

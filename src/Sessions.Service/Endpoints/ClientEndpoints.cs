@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Entities;
@@ -29,9 +30,12 @@ public static class ClientEndpoints
     }
 
     public static Task<Results<Ok<Page<ClientSnapshot>>, ProblemHttpResult>> ListClientsAsync(
-        IndexReader index, string? status, string? provider, string? application, int? limit, string? cursor) =>
+        IndexReader index, string? status, string? provider, string? application,
+        [Description(ListSearch.QDescription)] string? q,
+        [Description(ListSearch.SinceDescription)] DateTimeOffset? since,
+        [Description(ListSearch.UntilDescription)] DateTimeOffset? until, int? limit, string? cursor) =>
         EntityQueries.ListAsync<ClientSnapshot, ClientStatus>(
-            index, status, provider, EntityQueries.Facets((ClientFacets.Application, application)), limit, cursor);
+            index, status, provider, EntityQueries.Facets((ClientFacets.Application, application)), new(q, since, until), limit, cursor);
 
     public static Task<Results<Ok<ClientSnapshot>, ProblemHttpResult>> GetClientAsync(string provider, string id, IGrainFactory grains) =>
         EntityQueries.GetAsync<IClientGrain, ClientSnapshot>(grains, provider, id);

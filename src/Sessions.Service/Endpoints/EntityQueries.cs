@@ -14,12 +14,16 @@ public static class EntityQueries
     /// <summary>The largest page any list answers; more is a 400.</summary>
     public const int MaxLimit = 500;
 
-    /// <summary>One page of <typeparamref name="TItem"/> filtered by status, provider and facets; 400 naming what is wrong with the query.</summary>
+    /// <summary>
+    /// One page of <typeparamref name="TItem"/> filtered by status, provider, facets, search text and last-event window;
+    /// 400 naming what is wrong with the query.
+    /// </summary>
     public static async Task<Results<Ok<Page<TItem>>, ProblemHttpResult>> ListAsync<TItem, TStatus>(
-        IndexReader index, string? status, string? provider, IReadOnlyDictionary<string, string>? facets, int? limit, string? cursor)
+        IndexReader index, string? status, string? provider, IReadOnlyDictionary<string, string>? facets, ListSearch search, int? limit, string? cursor)
         where TStatus : struct, Enum
     {
         ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(search);
         TStatus? wanted = null;
         if (status is not null)
         {
@@ -36,6 +40,11 @@ public static class EntityQueries
             return BadRequest($"limit must be between 1 and {MaxLimit}.");
         }
 
+        if (search.Since > search.Until)
+        {
+            return BadRequest($"since ({search.Since:O}) is after until ({search.Until:O}).");
+        }
+
         try
         {
             IndexReader.DecodeCursor(cursor);
@@ -45,7 +54,7 @@ public static class EntityQueries
             return BadRequest(ex.Message);
         }
 
-        var page = await index.ListAsync<TItem>(wanted is { } word ? StatusWords.Of(word) : null, provider, facets, cursor, limit ?? DefaultLimit);
+        var page = await index.ListAsync<TItem>(wanted is { } word ? StatusWords.Of(word) : null, provider, facets, cursor, limit ?? DefaultLimit, search);
         return TypedResults.Ok(page);
     }
 

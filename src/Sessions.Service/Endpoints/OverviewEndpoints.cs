@@ -22,7 +22,15 @@ public static class OverviewEndpoints
     {
         var overview = api.MapGroup("/overview").WithTags("Overview");
         overview.MapGet("", GetOverviewAsync).WithName("GetOverview");
+        overview.MapGet("/history", GetActivityHistory).WithName("GetActivityHistory")
+            .WithSummary("Webhook events per second this process handled, active sessions and live livestreams, sampled over the last hour (oldest first).");
         return api;
+    }
+
+    public static Ok<IReadOnlyList<ActivitySample>> GetActivityHistory(ActivityHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return TypedResults.Ok(history.Samples);
     }
 
     public static async Task<Ok<Overview>> GetOverviewAsync(IndexReader index)

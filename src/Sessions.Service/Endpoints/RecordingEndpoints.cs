@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Recordings;
@@ -18,8 +19,11 @@ public static class RecordingEndpoints
     }
 
     public static Task<Results<Ok<Page<RecordingSnapshot>>, ProblemHttpResult>> ListRecordingsAsync(
-        IndexReader index, string? status, string? provider, int? limit, string? cursor) =>
-        EntityQueries.ListAsync<RecordingSnapshot, RecordingStatus>(index, status, provider, null, limit, cursor);
+        IndexReader index, string? status, string? provider,
+        [Description(ListSearch.QDescription)] string? q,
+        [Description(ListSearch.SinceDescription)] DateTimeOffset? since,
+        [Description(ListSearch.UntilDescription)] DateTimeOffset? until, int? limit, string? cursor) =>
+        EntityQueries.ListAsync<RecordingSnapshot, RecordingStatus>(index, status, provider, null, new(q, since, until), limit, cursor);
 
     public static Task<Results<Ok<RecordingSnapshot>, ProblemHttpResult>> GetRecordingAsync(string provider, string id, IGrainFactory grains) =>
         EntityQueries.GetAsync<IRecordingGrain, RecordingSnapshot>(grains, provider, id);

@@ -51,7 +51,10 @@ public static class ServerEndpoints
     /// reported (else 400 naming the values it may be); <c>region</c> is free-form.
     /// </summary>
     public static async Task<Results<Ok<Page<ServerSnapshot>>, ProblemHttpResult>> ListServersAsync(
-        IndexReader index, string? state, string? role, string? region, string? health, string? provider, int? limit, string? cursor)
+        IndexReader index, string? state, string? role, string? region, string? health, string? provider,
+        [Description(ListSearch.QDescription)] string? q,
+        [Description(ListSearch.SinceDescription)] DateTimeOffset? since,
+        [Description(ListSearch.UntilDescription)] DateTimeOffset? until, int? limit, string? cursor)
     {
         ArgumentNullException.ThrowIfNull(index);
         if (!string.IsNullOrEmpty(health) && !StatusWords.TryParse<ServerHealth>(health, out _))
@@ -70,7 +73,7 @@ public static class ServerEndpoints
         }
 
         return await EntityQueries.ListAsync<ServerSnapshot, ServerStatus>(
-            index, state, provider, EntityQueries.Facets(("role", role), ("region", region), ("health", health)), limit, cursor);
+            index, state, provider, EntityQueries.Facets(("role", role), ("region", region), ("health", health)), new(q, since, until), limit, cursor);
     }
 
     /// <summary>One server, its health judged at the tracker's clock (a server silent past <c>Fleet:SilentAfter</c> is down).</summary>

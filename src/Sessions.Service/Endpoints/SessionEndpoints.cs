@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Sessions;
@@ -18,8 +19,11 @@ public static class SessionEndpoints
     }
 
     public static Task<Results<Ok<Page<SessionSnapshot>>, ProblemHttpResult>> ListSessionsAsync(
-        IndexReader index, string? status, string? provider, int? limit, string? cursor) =>
-        EntityQueries.ListAsync<SessionSnapshot, SessionStatus>(index, status, provider, null, limit, cursor);
+        IndexReader index, string? status, string? provider,
+        [Description(ListSearch.QDescription)] string? q,
+        [Description(ListSearch.SinceDescription)] DateTimeOffset? since,
+        [Description(ListSearch.UntilDescription)] DateTimeOffset? until, int? limit, string? cursor) =>
+        EntityQueries.ListAsync<SessionSnapshot, SessionStatus>(index, status, provider, null, new(q, since, until), limit, cursor);
 
     public static Task<Results<Ok<SessionSnapshot>, ProblemHttpResult>> GetSessionAsync(string provider, string id, IGrainFactory grains) =>
         EntityQueries.GetAsync<ISessionGrain, SessionSnapshot>(grains, provider, id);

@@ -66,6 +66,8 @@ public static class HostingExtensions
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<FleetHistory>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetHistory>());
+        services.AddSingleton<ActivityHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActivityHistory>());
         if (hosting.ServiceRole is ServiceRole.Silo)
         {
             services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);

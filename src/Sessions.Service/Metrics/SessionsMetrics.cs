@@ -18,6 +18,7 @@ public sealed class SessionsMetrics : IDisposable
     private readonly Counter<long> _events;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _duration;
+    private long _eventsTotal;
 
     public SessionsMetrics(IMeterFactory meters)
     {
@@ -33,8 +34,14 @@ public sealed class SessionsMetrics : IDisposable
     public void Received(string source, string kind) =>
         _received.Add(1, new("source", source), new("kind", kind));
 
-    public void Event(string source, string kind, string outcome) =>
+    /// <summary>Webhook events this process has handled, every outcome: what the dashboard's ingest rate is read from.</summary>
+    public long EventsTotal => Interlocked.Read(ref _eventsTotal);
+
+    public void Event(string source, string kind, string outcome)
+    {
+        Interlocked.Increment(ref _eventsTotal);
         _events.Add(1, new("source", source), new("kind", kind), new("outcome", outcome));
+    }
 
     public void Rejected(string source, string kind, string reason) =>
         _rejected.Add(1, new("source", source), new("kind", kind), new("reason", reason));

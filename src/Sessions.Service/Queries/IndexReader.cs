@@ -18,12 +18,17 @@ public sealed class IndexReader(IGrainFactory grains)
     /// <summary>Due keys fetched per call to a shard.</summary>
     private const int SweepPageSize = 500;
 
-    /// <summary>One page of entries matching the filter, newest first, continuing after <paramref name="cursor"/>.</summary>
+    /// <summary>
+    /// One page of entries matching the filter (and <paramref name="search"/>, when given), newest first, continuing
+    /// after <paramref name="cursor"/>. Each shard filters before it cuts its page, so every page is full while more match.
+    /// </summary>
     public async Task<Page<TItem>> ListAsync<TItem>(
-        string? status, string? provider, IReadOnlyDictionary<string, string>? facets, string? cursor, int limit)
+        string? status, string? provider, IReadOnlyDictionary<string, string>? facets, string? cursor, int limit, ListSearch? search = null)
     {
         // One more than asked tells whether another page exists.
-        var query = new IndexQuery(status, provider, facets is { Count: > 0 } ? facets : null, DecodeCursor(cursor), limit + 1);
+        var query = new IndexQuery(
+            status, provider, facets is { Count: > 0 } ? facets : null, DecodeCursor(cursor), limit + 1,
+            string.IsNullOrEmpty(search?.Q) ? null : search.Q, search?.Since, search?.Until);
         var answers = await Task.WhenAll(Shards<TItem>().Select(s => s.ListAsync(query)));
         var merged = answers.SelectMany(a => a).Order(Comparer<IndexEntry<TItem>>.Create((a, b) => a.Position.CompareTo(b.Position))).ToList();
         var items = merged.Take(limit).ToList();

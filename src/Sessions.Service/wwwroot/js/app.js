@@ -4,6 +4,9 @@ import { ApiError, followChanges, forgetKey, onUnauthorized, storedKey, storeKey
 import { h } from './dom.js';
 import { clock, refreshRelativeTimes } from './format.js';
 import { DEFAULT_HASH, parse } from './router.js';
+import applications, { application } from './views/applications.js';
+import client from './views/client.js';
+import clients from './views/clients.js';
 import fleet from './views/fleet.js';
 import livestream from './views/livestream.js';
 import livestreams from './views/livestreams.js';
@@ -15,7 +18,7 @@ import sessions from './views/sessions.js';
 import { errorView, notFoundView } from './views/notfound.js';
 import { signInView } from './views/signin.js';
 
-const VIEWS = { fleet, server, sessions, session, recordings, recording, livestreams, livestream };
+const VIEWS = { fleet, server, sessions, session, recordings, recording, livestreams, livestream, clients, client, applications, application };
 
 const REFRESH_QUIET_MS = 200; // a burst of changes becomes one refresh…
 const REFRESH_MAX_WAIT_MS = 700; // …but a steady stream still refreshes within a second
@@ -95,7 +98,7 @@ function navigate() {
   // A placeholder only when loading is slow enough to notice.
   const page = current;
   setTimeout(() => {
-    if (current === page && !page.rendered) main.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
+    if (current === page && !page.rendered && !page.failed) main.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading…'));
   }, 150);
   refresh();
 }
@@ -120,6 +123,8 @@ async function refresh() {
     if (page !== current || error?.name === 'AbortError') return;
     if (error instanceof ApiError && error.status === 401) return; // signing out takes over
     if (!page.rendered) {
+      // An answer faster than the placeholder's delay must not be covered by it afterwards.
+      page.failed = true;
       main.replaceChildren(error instanceof ApiError && error.status === 404
         ? notFoundView(error.detail || error.message)
         : errorView('Could not load this page', error.message));

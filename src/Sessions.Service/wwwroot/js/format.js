@@ -77,6 +77,16 @@ export function clock(iso) {
   return ms ? `${t}.${String(ms).padStart(3, '0')}` : t;
 }
 
+/** A clock time, after the date when it is not today: "06:13:20", "10 Jun 2024 06:13:20". */
+export function clockWithDay(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const today = new Date();
+  if (date.toDateString() === today.toDateString()) return clock(iso);
+  const day = date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+  return `${day} ${clock(iso)}`;
+}
+
 /** A <time> that reads "5 min ago" and keeps itself current (see refreshRelativeTimes). */
 export function ago(iso) {
   if (!iso) return h('span', { class: 'muted' }, '—');
@@ -98,9 +108,9 @@ export function refreshRelativeTimes(root = document) {
   }
 }
 
-/** The shortest readable form of a long id: first 8 characters and an ellipsis. */
+/** A long id shortened to its head and tail ("9a8b7c6d…b7c6d"), so that ids sharing a prefix stay apart. */
 export function shortId(id) {
-  return id && id.length > 14 ? `${id.slice(0, 8)}…` : id;
+  return id && id.length > 16 ? `${id.slice(0, 8)}…${id.slice(-5)}` : id;
 }
 
 /** Counts with a noun: plural(3, 'server') → "3 servers". */

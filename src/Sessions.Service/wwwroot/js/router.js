@@ -1,4 +1,5 @@
-// Hash routes: #/fleet, #/servers/{provider}/{id}, #/sessions?status=ended, #/sessions/{provider}/{id}, …
+// Hash routes: #/fleet, #/servers/{provider}/{id}, #/sessions?status=ended, #/sessions/{provider}/{id},
+// #/clients/{provider}/{id}, #/applications/{id}, …
 
 const ROUTES = [
   { name: 'fleet', pattern: ['fleet'] },
@@ -9,6 +10,10 @@ const ROUTES = [
   { name: 'recording', pattern: ['recordings', ':provider', ':id'] },
   { name: 'livestreams', pattern: ['livestreams'] },
   { name: 'livestream', pattern: ['livestreams', ':provider', ':id'] },
+  { name: 'clients', pattern: ['clients'] },
+  { name: 'client', pattern: ['clients', ':provider', ':id'] },
+  { name: 'applications', pattern: ['applications'] },
+  { name: 'application', pattern: ['applications', ':id'] },
 ];
 
 export const DEFAULT_HASH = '#/fleet';

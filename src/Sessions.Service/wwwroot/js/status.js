@@ -10,6 +10,7 @@ const TONES = {
   livestream: { idle: 'neutral', preparing: 'info', connected: 'info', live: 'ok', disconnected: 'warn', disabled: 'neutral', deleted: 'neutral' },
   target: { idle: 'neutral', starting: 'info', broadcasting: 'ok', errored: 'bad', deleted: 'neutral' },
   connection: { initializing: 'info', connecting: 'info', connected: 'ok', failing: 'warn', closing: 'neutral', failed: 'bad', closed: 'neutral' },
+  client: { registered: 'ok', unregistered: 'neutral' },
   outcome: { applied: 'ok', duplicate: 'neutral', stale: 'warn', ignored: 'neutral' },
 };
 

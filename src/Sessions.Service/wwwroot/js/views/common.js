@@ -1,8 +1,9 @@
 // Building blocks shared by the views: page headers, sections, fact lists, tables, timelines, filters.
 
+import { ApiError, entityPath, get } from '../api.js';
 import { h } from '../dom.js';
-import { clock, stamp } from '../format.js';
-import { href } from '../router.js';
+import { clockWithDay, shortId, stamp } from '../format.js';
+import { href, listHref } from '../router.js';
 import { badge } from '../status.js';
 
 /** The page's h1 (focused after navigation) with optional breadcrumbs, a subtitle and badges. */
@@ -56,21 +57,49 @@ export function table({ caption, columns, rows, rowClass, empty = 'Nothing to sh
         columns.map((c) => h('td', { 'data-label': c.label, class: c.className }, c.cell(row))))))));
 }
 
-/** An entity's timeline, oldest first, as the API keeps it. */
+/** An entity's timeline, oldest first, as the API keeps it: the date where it is not today, and what each entry concerns. */
 export function timeline(entries) {
   if (!entries || entries.length === 0) {
     return h('p', { class: 'empty' }, 'No events yet.');
   }
   return h('ol', { class: 'timeline' },
     entries.map((e) => h('li', { class: ['timeline-entry', e.outcome !== 'applied' && 'is-muted'] },
-      h('time', { datetime: e.at, title: stamp(e.at) }, clock(e.at)),
+      h('time', { datetime: e.at, title: stamp(e.at) }, clockWithDay(e.at)),
       h('code', { class: 'event-type' }, e.type),
+      e.subject && subject(e.subject),
       e.outcome !== 'applied' && badge('outcome', e.outcome))));
 }
 
-/** A link to an entity page, showing `text` (the id by default). */
+const SUBJECT_WORDS = { simulcastTarget: 'simulcast target' };
+
+/** "participant Grace Hopper", "connection 3f2a9c1b… of p-7", "recording rec-9". */
+function subject({ kind, id, name }) {
+  const word = SUBJECT_WORDS[kind] ?? kind;
+  return h('span', { class: 'timeline-subject', 'data-subject': kind },
+    h('span', { class: 'muted' }, `${word} `),
+    kind === 'participant' && name ? h('span', { title: id }, name) : h('code', { class: 'id', title: id }, shortId(id)),
+    kind === 'connection' && name && h('span', { class: 'muted' }, ' of ', h('code', { class: 'id', title: name }, shortId(name))));
+}
+
+/** A link to an entity page, showing `text` (the id by default; the full id on hover when the text is another). */
 export function entityLink(sectionName, provider, id, text) {
-  return h('a', { href: href(sectionName, provider, id), class: 'entity-link' }, text ?? id);
+  return h('a', { href: href(sectionName, provider, id), class: 'entity-link', title: text && text !== id ? id : null }, text ?? id);
+}
+
+/** A link to a session: its title when it has one, else its id shortened. */
+export function sessionLink(providerName, id, title) {
+  return title ? entityLink('sessions', providerName, id, title) : h('span', { class: 'id-cell' }, entityLink('sessions', providerName, id, shortId(id)));
+}
+
+/** The title of a session (a recording's or livestream's page names its session by it); null when none or never seen. */
+export async function sessionTitle(providerName, id, signal) {
+  if (!id) return null;
+  try {
+    return (await get(entityPath('sessions', providerName, id), { signal })).title ?? null;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }
 
 /** A row of filter links (aria-current on the chosen one), each with an optional count. */
@@ -93,4 +122,77 @@ export function showMore(shown, more, onMore) {
 /** The provider as a small label. */
 export function provider(name) {
   return h('span', { class: 'provider' }, name);
+}
+
+/** The providers built into the service; a list also offers every other provider it shows (standard-webhook senders). */
+const PROVIDERS = ['dyte', 'eyeson', 'fastpix', 'liveswitch'];
+
+/** The API path of a list: `base` with the route's provider and search text, and `filters` (unset values left out). */
+export function listPath(base, query, filters = {}) {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries({ ...filters, provider: query.provider, q: query.q })) {
+    if (value) params.set(name, value);
+  }
+  const text = params.toString();
+  return text ? `${base}?${text}` : base;
+}
+
+/**
+ * A search box (the API's `q`) and a provider filter above a list. Submitting, or choosing a provider, moves to the
+ * list's hash with them, keeping the route's other filters. What is typed but not submitted survives live refreshes.
+ */
+export function searchBar(sectionName, query, { items = [], state, placeholder }) {
+  const providers = [...new Set([...PROVIDERS, ...items.map((x) => x.provider), query.provider].filter(Boolean))].sort();
+  const input = h('input', {
+    type: 'search', id: 'list-q', name: 'q', value: state.draft ?? query.q ?? '', placeholder, autocomplete: 'off',
+    oninput: (e) => { state.draft = e.target.value; },
+  });
+  const select = h('select', { id: 'list-provider', name: 'provider' },
+    h('option', { value: '' }, 'All providers'),
+    providers.map((p) => h('option', { value: p, selected: p === query.provider }, p)));
+  const go = () => {
+    state.draft = undefined;
+    location.hash = listHref(sectionName, { ...query, q: input.value.trim(), provider: select.value });
+  };
+  select.addEventListener('change', go);
+  return h('form', { class: 'list-search', role: 'search', 'aria-label': 'Search this list', onsubmit: (e) => { e.preventDefault(); go(); } },
+    h('label', { for: 'list-q', class: 'visually-hidden' }, 'Search'),
+    input,
+    h('label', { for: 'list-provider', class: 'visually-hidden' }, 'Provider'),
+    select,
+    h('button', { type: 'submit', class: 'button' }, 'Search'),
+    (query.q || query.provider) && h('a', { class: 'filter-clear', href: listHref(sectionName, { ...query, q: null, provider: null }) }, 'Clear'));
+}
+
+/** What a filtered list says when it is empty, or `empty` when nothing narrows it. */
+export function emptyText(query, empty) {
+  return query.q || query.provider ? 'Nothing matches this search.' : empty;
+}
+
+/** A long id shortened, the full id on hover, and a button that copies it. */
+export function idText(id) {
+  return h('span', { class: 'id-cell' },
+    h('code', { class: 'id', title: id }, shortId(id)),
+    copyButton(id));
+}
+
+/** A link to an entity in a list: the id shortened (the full id on hover) and a copy button. */
+export function idLink(sectionName, providerName, id) {
+  return h('span', { class: 'id-cell' }, entityLink(sectionName, providerName, id, shortId(id)), copyButton(id));
+}
+
+/** A small button that puts `text` on the clipboard and says so. */
+export function copyButton(text) {
+  const button = h('button', { type: 'button', class: 'copy', title: 'Copy the full id', 'aria-label': `Copy ${text}` }, 'Copy');
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = 'Copied';
+    } catch {
+      button.textContent = 'Press Ctrl+C';
+      getSelection()?.selectAllChildren(button.previousElementSibling);
+    }
+    setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  });
+  return button;
 }

@@ -66,6 +66,11 @@ export function fleetChart(samples) {
     canvas.replaceChildren(svg);
   }
 
+  return { node, dispose: drawAtWidth(canvas, draw) };
+}
+
+/** Calls draw(width) whenever the canvas's width changes; returns the clean-up. */
+export function drawAtWidth(canvas, draw) {
   let lastWidth = 0;
   const observer = new ResizeObserver((entries) => {
     const width = Math.floor(entries[0].contentRect.width);
@@ -75,7 +80,7 @@ export function fleetChart(samples) {
     }
   });
   observer.observe(canvas);
-  return { node, dispose: () => observer.disconnect() };
+  return () => observer.disconnect();
 }
 
 /** Stacked step areas: healthy at the bottom, degraded on it, down on top; each count holds until the next sample. */
@@ -108,7 +113,7 @@ function stepArea(points, lower, upper, x, y, tEnd) {
   return `M${top.map(fmt).join('L')}L${bottom.map(fmt).join('L')}Z`;
 }
 
-function niceCeiling(n) {
+export function niceCeiling(n) {
   if (n <= 10) return n % 2 === 0 ? n : n + 1;
   const magnitude = 10 ** Math.floor(Math.log10(n));
   for (const step of [1, 2, 2.5, 5, 10]) {
@@ -118,6 +123,6 @@ function niceCeiling(n) {
   return Math.ceil(n);
 }
 
-function clockLabel(t, withSeconds) {
+export function clockLabel(t, withSeconds) {
   return new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: withSeconds ? '2-digit' : undefined, hour12: false });
 }

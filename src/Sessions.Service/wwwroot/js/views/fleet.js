@@ -5,8 +5,9 @@ import { h } from '../dom.js';
 import { ago, plural } from '../format.js';
 import { href } from '../router.js';
 import { HEALTH_REASONS, badge, dot, severity } from '../status.js';
+import { activityChart } from './activity-chart.js';
 import { fleetChart } from './fleet-chart.js';
-import { pageHeader, provider, section } from './common.js';
+import { emptyText, listPath, pageHeader, provider, searchBar, section } from './common.js';
 
 const NO_REGION = 'no region';
 const NO_ROLE = 'no role yet';
@@ -15,19 +16,22 @@ export default {
   title: () => 'Fleet',
 
   async load(route, { signal }) {
-    const [fleet, servers, history] = await Promise.all([
+    const [fleet, servers, history, activity] = await Promise.all([
       get('/api/fleet', { signal }),
-      getAll('/api/servers', { pageSize: 500, signal }),
+      getAll(listPath('/api/servers', route.query), { pageSize: 500, signal }),
       get('/api/fleet/history', { signal }),
+      get('/api/overview/history', { signal }),
     ]);
-    return { fleet, servers: servers.items, history };
+    return { fleet, servers: servers.items, history, activity };
   },
 
   relevant: (change) => change.kind === 'server',
 
-  render({ fleet, servers, history }, route, ctx) {
+  render({ fleet, servers, history, activity }, route, ctx) {
     const chart = fleetChart(history);
-    ctx.onDispose(chart.dispose);
+    const ingest = activityChart(activity, { key: 'eventsPerSecond', label: 'Events per second', format: (v) => v.toFixed(1) });
+    const sessions = activityChart(activity, { key: 'activeSessions', label: 'Active sessions' });
+    for (const c of [chart, ingest, sessions]) ctx.onDispose(c.dispose);
     const regions = Object.keys(fleet.byRegion ?? {}).length;
     return h('div', { class: 'view view-fleet' },
       pageHeader({
@@ -37,9 +41,12 @@ export default {
           : `${plural(fleet.total, 'server')} in ${plural(regions, 'region')}, ${plural(Object.keys(fleet.byRole ?? {}).length, 'role')}.`,
       }),
       counts(fleet),
-      section('Health over time', { id: 'fleet-history' }, chart.node),
+      h('div', { class: 'charts' },
+        section('Health over time', { id: 'fleet-history' }, chart.node),
+        section('Ingest rate', { id: 'ingest-history' }, ingest.node),
+        section('Active sessions', { id: 'sessions-history' }, sessions.node)),
       attention(fleet),
-      groups(servers));
+      groups(servers, route.query, ctx.state));
   },
 };
 
@@ -72,7 +79,7 @@ function attention(fleet) {
     h('ul', { class: 'server-list' }, list.map((server) => serverRow(server, { showGroup: true }))));
 }
 
-function groups(servers) {
+function groups(servers, query, state) {
   const byGroup = new Map();
   for (const server of servers) {
     const key = `${server.role ?? NO_ROLE}\u0000${server.region ?? NO_REGION}`;
@@ -88,8 +95,9 @@ function groups(servers) {
 
   return h('section', { class: 'groups-section', 'aria-labelledby': 'by-group' },
     h('h2', { id: 'by-group' }, 'By role and region'),
+    searchBar('fleet', query, { items: servers, state, placeholder: 'Server id or machine name' }),
     list.length === 0
-      ? h('p', { class: 'empty' }, 'Servers appear here with their first webhook.')
+      ? h('p', { class: 'empty' }, emptyText(query, 'Servers appear here with their first webhook.'))
       : h('div', { class: 'groups' }, list.map(groupCard)));
 }
 

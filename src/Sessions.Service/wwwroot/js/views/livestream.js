@@ -4,12 +4,15 @@ import { entityPath, get } from '../api.js';
 import { h } from '../dom.js';
 import { ago } from '../format.js';
 import { badge } from '../status.js';
-import { entityLink, facts, pageHeader, provider, section, table, timeline, when } from './common.js';
+import { facts, pageHeader, provider, section, sessionLink, sessionTitle, table, timeline, when } from './common.js';
 
 export default {
   title: ({ params }) => `Livestream ${params.id}`,
 
-  load: ({ params }, { signal }) => get(entityPath('livestreams', params.provider, params.id), { signal }),
+  async load({ params }, { signal }) {
+    const livestream = await get(entityPath('livestreams', params.provider, params.id), { signal });
+    return { ...livestream, sessionTitle: await sessionTitle(livestream.provider, livestream.sessionId, signal) };
+  },
 
   relevant: (change, { params }) => change.kind === 'livestream' && change.provider === params.provider && change.id === params.id,
 
@@ -25,7 +28,7 @@ export default {
       }),
       section('Details', {},
         facts([
-          ['Session', l.sessionId && entityLink('sessions', l.provider, l.sessionId)],
+          ['Session', l.sessionId && sessionLink(l.provider, l.sessionId, l.sessionTitle)],
           ['Max resolution', settings.maxResolution],
           ['Reconnect window', settings.reconnectWindowSeconds !== null && settings.reconnectWindowSeconds !== undefined ? `${settings.reconnectWindowSeconds} s` : null],
           ['Recorded', settings.recording === null || settings.recording === undefined ? null : (settings.recording ? 'yes' : 'no')],

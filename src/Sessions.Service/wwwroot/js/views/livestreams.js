@@ -5,9 +5,10 @@ import { h } from '../dom.js';
 import { ago, plural } from '../format.js';
 import { listHref } from '../router.js';
 import { badge, words } from '../status.js';
-import { entityLink, filterBar, pageHeader, provider, showMore, table } from './common.js';
+import { emptyText, filterBar, idLink, listPath, pageHeader, provider, searchBar, sessionLink, showMore, table } from './common.js';
 
 const PAGE = 100;
+const PLACEHOLDER = 'Id, session id or simulcast target id';
 
 export default {
   title: ({ query }) => (query.status ? `Livestreams: ${query.status}` : 'Livestreams'),
@@ -15,7 +16,7 @@ export default {
   async load(route, { signal, state }) {
     const status = words('livestream').includes(route.query.status) ? route.query.status : null;
     const [list, overview] = await Promise.all([
-      getAll(status ? `/api/livestreams?status=${status}` : '/api/livestreams', { want: state.want ?? PAGE, pageSize: PAGE, signal }),
+      getAll(listPath('/api/livestreams', route.query, { status }), { want: state.want ?? PAGE, pageSize: PAGE, signal }),
       get('/api/overview', { signal }),
     ]);
     return { ...list, status, counts: overview.livestreams };
@@ -27,21 +28,22 @@ export default {
     return h('div', { class: 'view view-livestreams' },
       pageHeader({ title: 'Livestreams', subtitle: `${plural(counts.total, 'livestream')}, ${counts.byStatus?.live ?? 0} live.` }),
       filterBar('Livestream status', [
-        { value: null, label: 'All', count: counts.total, href: listHref('livestreams') },
-        ...words('livestream').map((w) => ({ value: w, label: w, count: counts.byStatus?.[w] ?? 0, href: listHref('livestreams', { status: w }) })),
+        { value: null, label: 'All', count: counts.total, href: listHref('livestreams', { ...route.query, status: null }) },
+        ...words('livestream').map((w) => ({ value: w, label: w, count: counts.byStatus?.[w] ?? 0, href: listHref('livestreams', { ...route.query, status: w }) })),
       ], status),
+      searchBar('livestreams', route.query, { items, state: ctx.state, placeholder: PLACEHOLDER }),
       h('div', { class: 'card' },
         table({
           caption: status ? `Livestreams with status ${status}` : 'Livestreams',
           rows: items,
-          empty: status ? `No ${status} livestreams.` : 'No livestreams yet.',
+          empty: emptyText(route.query, status ? `No ${status} livestreams.` : 'No livestreams yet.'),
           columns: [
-            { label: 'Livestream', className: 'col-title', cell: (l) => entityLink('livestreams', l.provider, l.id) },
+            { label: 'Livestream', className: 'col-title', cell: (l) => idLink('livestreams', l.provider, l.id) },
             { label: 'Provider', cell: (l) => provider(l.provider) },
             { label: 'Status', cell: (l) => badge('livestream', l.status) },
             { label: 'Provider status', cell: (l) => (l.providerStatus ? h('code', null, l.providerStatus) : h('span', { class: 'muted' }, '—')) },
             { label: 'Simulcast targets', cell: (l) => targets(l.simulcastTargets) },
-            { label: 'Session', cell: (l) => (l.sessionId ? entityLink('sessions', l.provider, l.sessionId) : h('span', { class: 'muted' }, '—')) },
+            { label: 'Session', cell: (l) => (l.sessionId ? sessionLink(l.provider, l.sessionId) : h('span', { class: 'muted' }, '—')) },
             { label: 'Last event', className: 'nowrap', cell: (l) => ago(l.lastEventAt) },
           ],
         }),

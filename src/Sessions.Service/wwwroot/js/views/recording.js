@@ -4,13 +4,16 @@ import { entityPath, get } from '../api.js';
 import { h } from '../dom.js';
 import { ago, bytes, duration } from '../format.js';
 import { badge } from '../status.js';
-import { entityLink, facts, pageHeader, provider, section, timeline, when } from './common.js';
+import { facts, pageHeader, provider, section, sessionLink, sessionTitle, timeline, when } from './common.js';
 import { safeLink } from './session.js';
 
 export default {
   title: ({ params }) => `Recording ${params.id}`,
 
-  load: ({ params }, { signal }) => get(entityPath('recordings', params.provider, params.id), { signal }),
+  async load({ params }, { signal }) {
+    const recording = await get(entityPath('recordings', params.provider, params.id), { signal });
+    return { ...recording, sessionTitle: await sessionTitle(recording.provider, recording.sessionId, signal) };
+  },
 
   relevant: (change, { params }) => change.kind === 'recording' && change.provider === params.provider && change.id === params.id,
 
@@ -27,7 +30,7 @@ export default {
         h('strong', null, 'Failed: '), r.failureReason ?? 'the provider gave no reason.'),
       section('Details', {},
         facts([
-          ['Session', r.sessionId && entityLink('sessions', r.provider, r.sessionId)],
+          ['Session', r.sessionId && sessionLink(r.provider, r.sessionId, r.sessionTitle)],
           ['Started', when(r.startedAt)],
           ['Stopped', when(r.stoppedAt)],
           ['Length', r.durationMs === null ? null : duration(r.durationMs)],

@@ -4,7 +4,7 @@ import { get, getAll } from '../api.js';
 import { h } from '../dom.js';
 import { ago, between, duration, plural } from '../format.js';
 import { listHref } from '../router.js';
-import { entityLink, filterBar, pageHeader, provider, showMore, table } from './common.js';
+import { emptyText, entityLink, filterBar, idLink, idText, listPath, pageHeader, provider, searchBar, showMore, table } from './common.js';
 
 const PAGE = 100;
 const STATUSES = ['active', 'ended'];
@@ -15,7 +15,7 @@ export default {
   async load(route, { signal, state }) {
     const want = state.want ?? PAGE;
     const [list, overview] = await Promise.all([
-      getAll(`/api/sessions?status=${status(route.query)}`, { want, pageSize: PAGE, signal }),
+      getAll(listPath('/api/sessions', route.query, { status: status(route.query) }), { want, pageSize: PAGE, signal }),
       get('/api/overview', { signal }),
     ]);
     return { ...list, counts: overview.sessions.byStatus ?? {} };
@@ -28,16 +28,17 @@ export default {
     return h('div', { class: 'view view-sessions' },
       pageHeader({ title: 'Sessions', subtitle: `${plural(counts[current] ?? 0, `${current} session`)}.` }),
       filterBar('Session status', STATUSES.map((s) => ({
-        value: s, label: s === 'active' ? 'Active' : 'Ended', count: counts[s] ?? 0, href: listHref('sessions', { status: s === 'active' ? null : s }),
+        value: s, label: s === 'active' ? 'Active' : 'Ended', count: counts[s] ?? 0, href: listHref('sessions', { ...route.query, status: s === 'active' ? null : s }),
       })), current),
+      searchBar('sessions', route.query, { items, state: ctx.state, placeholder: 'Id, title, participant name or id' }),
       h('div', { class: 'card' },
         table({
           caption: `${current} sessions`,
           className: 'sessions-table',
-          empty: current === 'active' ? 'No active sessions right now.' : 'No ended sessions.',
+          empty: emptyText(route.query, current === 'active' ? 'No active sessions right now.' : 'No ended sessions.'),
           rows: items,
           columns: [
-            { label: 'Session', className: 'col-title', cell: (x) => h('span', { class: 'title-cell' }, entityLink('sessions', x.provider, x.id, x.title ?? x.id), x.title && h('code', { class: 'id' }, x.id)) },
+            { label: 'Session', className: 'col-title', cell: (x) => (x.title ? h('span', { class: 'title-cell' }, entityLink('sessions', x.provider, x.id, x.title), idText(x.id)) : idLink('sessions', x.provider, x.id)) },
             { label: 'Provider', cell: (x) => provider(x.provider) },
             { label: 'Present', className: 'num', cell: (x) => String(x.participantCount) },
             { label: 'Peak', className: 'num', cell: (x) => String(x.peakParticipants) },
