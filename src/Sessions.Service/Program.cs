@@ -61,6 +61,7 @@ namespace Sessions.Service.Endpoints
             api.MapClientEndpoints();                                      // /api/clients, /api/applications
             api.MapStreamEndpoints();                                      // /api/stream
             api.MapWebhookLogEndpoints();                                  // /api/webhooks/log
+            api.MapSubscriptionEndpoints();                                // /api/subscriptions
             return app;
         }
 

@@ -3,6 +3,7 @@ using Orleans.Serialization;
 using Orleans.TestingHost;
 using Sessions.Abstractions.Hosting;
 using Sessions.Grains.Indexing;
+using Sessions.Grains.Notifications;
 using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Tests;
@@ -31,6 +32,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.Configure<SnapshotOptions>(o => o.SnapshotEvery = SnapshotEvery);
             silo.Services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             silo.Services.AddSingleton<IIndexStore, InMemoryIndexStore>();
+            silo.Services.AddSingleton<INotificationStore>(new InMemoryNotificationStore(TimeProvider.System));
             silo.Services.AddEntryAging();
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
         });

@@ -1,9 +1,11 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
+using Sessions.Grains.Notifications;
 using Sessions.Grains.Storage;
 
 namespace Sessions.Grains.Entities;
@@ -128,6 +130,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     {
         var receivedAt = TruncateToMilliseconds(time.GetUtcNow());
         var wasFinished = record.State.FinishedObservedAt.HasValue;
+        var previousStatus = EntityLog.Header(record.State, Key) is null ? null : TMachine.Status(record.State.State);
         var outcome = EntityLog.Apply<TState, TSnapshot, TMachine>(record.State, evt, receivedAt);
         if (outcome is TransitionOutcome.Duplicate)
         {
@@ -138,7 +141,8 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         }
 
         var logged = request is null ? null : request with { Outcomes = [request.Outcomes[0] with { Outcome = StatusWords.Of(outcome) }] };
-        await journal.AppendAsync(TMachine.Kind, Key, new JournalEntry(record.State.Version, receivedAt, evt), logged);
+        var notifications = outcome is TransitionOutcome.Applied ? Notifications(evt, previousStatus) : null;
+        await journal.AppendAsync(TMachine.Kind, Key, new JournalEntry(record.State.Version, receivedAt, evt), logged, notifications);
         Publish(notify: outcome is TransitionOutcome.Applied);
         await FollowUpAsync(evt);
         if (!wasFinished && record.State.FinishedObservedAt.HasValue)
@@ -153,6 +157,44 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         }
 
         return outcome;
+    }
+
+    /// <summary>
+    /// The notification events an applied <paramref name="evt"/> makes (none for most: stats and activity change no
+    /// status): <c>{kind}.{status}</c> when the status moved from <paramref name="previousStatus"/>, and a kind's extra
+    /// events (participants, simulcast targets). They go into the outbox in the same commit as the event.
+    /// </summary>
+    private List<OutboxEntry>? Notifications(CanonicalEvent evt, string? previousStatus)
+    {
+        var status = TMachine.Status(record.State.State);
+        List<(string Type, (string, JsonNode?)[] Extra)> types = [];
+        if (status != previousStatus)
+        {
+            types.Add((EventTypes.StatusChange(TMachine.Kind, status), []));
+        }
+
+        switch (evt.Change)
+        {
+            case ParticipantChanged participant:
+                types.Add((participant.Present ? EventTypes.ParticipantJoined : EventTypes.ParticipantLeft,
+                    [("participantId", participant.ParticipantId), ("participantName", participant.Name)]));
+                break;
+            case SimulcastTargetChanged target:
+                types.Add((EventTypes.SimulcastTarget, [("targetId", target.TargetId), ("targetStatus", StatusWords.Of(target.Status))]));
+                break;
+        }
+
+        if (types.Count == 0 || EntityLog.Header(record.State, Key) is not { } header)
+        {
+            return null;
+        }
+
+        var item = TMachine.ListItem(record.State.State, header);
+        return
+        [
+            .. types.Select(t => NotificationEvents.About(
+                TMachine.Kind, header.Provider, header.Id, t.Type, status, previousStatus, item, evt.OccurredAt, t.Extra)),
+        ];
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

@@ -3,6 +3,8 @@ using Orleans.Serialization;
 using Orleans.Utilities;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
+using Sessions.Canonical;
+using Sessions.Grains.Notifications;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Storage;
 
@@ -19,7 +21,8 @@ namespace Sessions.Grains.Indexing;
 /// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
 /// Time moves entries too (a server falls silent): the kind's <see cref="IEntryAging{TItem}"/> is applied to each entry
 /// filed or loaded and, on the write-behind timer, to all of them every sweep interval; a change of an entry's
-/// <c>health</c> facet, by an event or by the clock, is told to subscribers.
+/// <c>health</c> facet, by an event or by the clock, is told to subscribers and stored as a <c>server.health</c>
+/// notification (on its own, after the change: health is judged here, not in the entity's commit).
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
@@ -36,6 +39,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     private readonly IEntityChangeLog _changes;
     private readonly TimeProvider _time;
     private readonly IEntryAging<TItem> _aging;
+    private readonly INotificationStore _notifications;
     private readonly ILogger<IndexShardGrain<TItem>> _logger;
     private readonly ObserverManager<IChangeObserver> _observers;
     private readonly ShardIndex<TItem> _index = new();
@@ -52,6 +56,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         IEntityChangeLog changes,
         TimeProvider time,
         IEntryAging<TItem> aging,
+        INotificationStore notifications,
         ILogger<IndexShardGrain<TItem>> logger)
     {
         _store = store;
@@ -59,6 +64,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         _changes = changes;
         _time = time;
         _aging = aging;
+        _notifications = notifications;
         _logger = logger;
         _observers = new ObserverManager<IChangeObserver>(TimeSpan.FromMinutes(1), logger);
     }
@@ -190,6 +196,21 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
         var notice = new HealthChangeNotice(after.Kind, after.Provider, after.Id, health, reason, previous, at);
         _observers.Notify(o => o.OnHealthChangeAsync(notice));
+        StoreHealthNotificationAsync(after, notice).Ignore();
+    }
+
+    private async Task StoreHealthNotificationAsync(IndexEntry<TItem> entry, HealthChangeNotice notice)
+    {
+        try
+        {
+            await _notifications.AppendOutboxAsync(NotificationEvents.About(
+                entry.Kind, entry.Provider, entry.Id, EventTypes.ServerHealth, entry.Status, entry.Status, entry.Item, notice.At,
+                ("health", notice.Health), ("previousHealth", notice.Previous), ("healthReason", notice.HealthReason)));
+        }
+        catch (Exception ex)
+        {
+            LogHealthNotificationFailed(_logger, ex, this.GetPrimaryKeyString(), entry.Key);
+        }
     }
 
     /// <summary>
@@ -223,6 +244,9 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: could not read which entities changed since its last write")]
     private static partial void LogRepairFailed(ILogger logger, Exception exception, string shard);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: storing the server.health notification of {Key} failed")]
+    private static partial void LogHealthNotificationFailed(ILogger logger, Exception exception, string shard, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: writing {Count} changed entries failed; will retry")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string shard, int count);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
+using Sessions.Grains.Notifications;
 
 namespace Sessions.Grains.Storage;
 
@@ -22,10 +23,10 @@ public interface IEntityJournal
 
     /// <summary>
     /// Durably stores <paramref name="entry"/> and, in the same commit, the raw log row of <paramref name="request"/>
-    /// when given. Throws <see cref="JournalConflictException"/> when the version is already stored (another activation
+    /// when given, and the <paramref name="notifications"/> it makes into the outbox (only if the entry is stored). Throws <see cref="JournalConflictException"/> when the version is already stored (another activation
     /// of the entity got there first), and then stores nothing.
     /// </summary>
-    Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request);
+    Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request, IReadOnlyList<OutboxEntry>? notifications = null);
 
     /// <summary>Removes the entries of one entity below <paramref name="beforeVersion"/> (a snapshot holds them).</summary>
     Task TrimAsync(EntityKind kind, string key, long beforeVersion);
@@ -36,7 +37,8 @@ public sealed class JournalConflictException(string message) : Exception(message
 
 /// <summary>The journal in this process's memory, for the memory storage mode and grain tests.</summary>
 /// <param name="requests">Where the raw rows of appends go (the memory mode's raw log); none in grain tests.</param>
-public sealed class InMemoryEntityJournal(IRawWebhookLog? requests = null) : IEntityJournal
+/// <param name="outbox">Where the notifications of appends go (the memory mode's outbox); none in grain tests.</param>
+public sealed class InMemoryEntityJournal(IRawWebhookLog? requests = null, InMemoryNotificationStore? outbox = null) : IEntityJournal
 {
     private readonly ConcurrentDictionary<(EntityKind Kind, string Key), SortedList<long, JournalEntry>> _entities = new();
 
@@ -49,7 +51,7 @@ public sealed class InMemoryEntityJournal(IRawWebhookLog? requests = null) : IEn
         }
     }
 
-    public async Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request)
+    public async Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request, IReadOnlyList<OutboxEntry>? notifications = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var entries = Entries(kind, key);
@@ -58,6 +60,11 @@ public sealed class InMemoryEntityJournal(IRawWebhookLog? requests = null) : IEn
             if (!entries.TryAdd(entry.Version, entry))
             {
                 throw new JournalConflictException($"{kind} {key}: version {entry.Version} is already stored");
+            }
+
+            foreach (var notification in notifications ?? [])
+            {
+                outbox?.Append(notification);
             }
         }
 

@@ -8,11 +8,13 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Sessions.Canonical;
 using Sessions.Grains.Indexing;
+using Sessions.Grains.Notifications;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Storage;
 using Sessions.Service.Api;
 using Sessions.Service.Live;
 using Sessions.Service.Metrics;
+using Sessions.Service.Notifications;
 using Sessions.Service.Queries;
 using Sessions.Service.Storage;
 using Sessions.Service.Webhooks;
@@ -47,6 +49,7 @@ public static class HostingExtensions
         services.AddSingleton<StorageWriteGate>();
         services.AddOptions<SnapshotOptions>().BindConfiguration(SnapshotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         AddStorage(services, hosting.Storage.StorageMode);
+        AddNotifications(services, hosting.ServiceRole);
 
         // Hosted services start in registration order: the schema (registered with the silo), then Orleans.
         if (hosting.ServiceRole is ServiceRole.Silo)
@@ -124,13 +127,31 @@ public static class HostingExtensions
         return app;
     }
 
-    /// <summary>The entity journal, the raw webhook log, the index store and the fleet history: in the database, or in memory in memory mode.</summary>
+    /// <summary>Outbound notifications: options, the signed sender, metrics, and on silos the waker that keeps dispatchers going.</summary>
+    private static void AddNotifications(IServiceCollection services, ServiceRole role)
+    {
+        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
+        services.AddSingleton<NotificationMetrics>();
+        services.AddSingleton<IWebhookSender, WebhookSender>();
+        services.AddHttpClient(WebhookSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.Handler(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
+        if (role is ServiceRole.Silo)
+        {
+            services.AddHostedService<NotificationWaker>();
+        }
+    }
+
+    /// <summary>The entity journal, the raw webhook log, the index store, the fleet history and the notification store: in the database, or in memory in memory mode.</summary>
     private static void AddStorage(IServiceCollection services, StorageMode mode)
     {
         if (mode is StorageMode.Memory)
         {
             services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
-            services.AddSingleton<IEntityJournal>(sp => new InMemoryEntityJournal(sp.GetRequiredService<IRawWebhookLog>()));
+            services.AddSingleton<InMemoryNotificationStore>();
+            services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<InMemoryNotificationStore>());
+            services.AddSingleton<IEntityJournal>(sp => new InMemoryEntityJournal(
+                sp.GetRequiredService<IRawWebhookLog>(), sp.GetRequiredService<InMemoryNotificationStore>()));
             services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             services.AddSingleton<IIndexStore, InMemoryIndexStore>();
             services.AddSingleton<IFleetHistoryStore, InMemoryFleetHistoryStore>();
@@ -149,6 +170,7 @@ public static class HostingExtensions
         services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
         services.AddSingleton<IIndexStore, AdoNetIndexStore>();
         services.AddSingleton<IFleetHistoryStore, AdoNetFleetHistoryStore>();
+        services.AddSingleton<INotificationStore, AdoNetNotificationStore>();
         services.AddOptions<AdoNetGrainStorageOptions>(OrleansHosting.AdoNetStorageName).Configure<IServiceProvider>((options, provider) =>
             options.GrainStorageSerializer = new GrainStateSerializer(
                 provider.GetRequiredService<Serializer>(), provider.GetRequiredService<IGrainStorageSerializer>()));

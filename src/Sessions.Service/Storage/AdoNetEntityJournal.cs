@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
+using Sessions.Grains.Notifications;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
 
@@ -40,11 +41,11 @@ internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit c
         return entries;
     }
 
-    public Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request)
+    public Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request, IReadOnlyList<OutboxEntry>? notifications = null)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var payload = entry.Event is { } evt ? CanonicalJson.Serialize(evt) : [];
-        return commits.AppendAsync(GrainType(kind), key, entry.Version, entry.RecordedAt.ToUnixTimeMilliseconds(), payload, request);
+        return commits.AppendAsync(GrainType(kind), key, entry.Version, entry.RecordedAt.ToUnixTimeMilliseconds(), payload, request, notifications ?? []);
     }
 
     public Task TrimAsync(EntityKind kind, string key, long beforeVersion) => commits.TrimAsync(GrainType(kind), key, beforeVersion);

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Sessions.Abstractions.Webhooks;
+using Sessions.Grains.Notifications;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
 
@@ -13,8 +14,9 @@ namespace Sessions.Service.Storage;
 /// Every write of the hot path, whichever entity or request it belongs to, made durable in shared commits: writes
 /// that arrive while a commit is under way wait for the next one, which takes them all in one transaction (one round
 /// trip on PostgreSQL). Each write's task completes only after the commit that holds it, so a webhook is still
-/// answered only once its events are stored, at one commit per batch instead of one per event. A journal append whose
-/// version is already stored changes nothing (nor does its request row) and fails alone with
+/// answered only once its events are stored, at one commit per batch instead of one per event. A journal append's
+/// notifications go into the outbox (<c>SessionsOutbox</c>) in the same commit. A journal append whose version is
+/// already stored changes nothing (nor does its request row or its notifications) and fails alone with
 /// <see cref="JournalConflictException"/>; the rest of its batch commits.
 /// </summary>
 internal sealed class GroupCommit : IAsyncDisposable
@@ -26,6 +28,11 @@ internal sealed class GroupCommit : IAsyncDisposable
         "INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload) VALUES ";
 
     private const string InsertRequest = "INSERT INTO WebhookLog (Source, Kind, ReceivedAtMs, Headers, Body, Outcomes) ";
+
+    private const string InsertOutbox =
+        "INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload) ";
+
+    private const int OutboxColumns = 8;
 
     private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
@@ -45,9 +52,10 @@ internal sealed class GroupCommit : IAsyncDisposable
         _writers = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(WriteBatchesAsync))];
     }
 
-    /// <summary>Stores one journal entry and, when given, its request's raw log row, in the next commit.</summary>
-    public Task AppendAsync(string grainType, string key, long version, long recordedAtMs, byte[] payload, RawWebhook? request) =>
-        EnqueueAsync(new JournalAppend(grainType, key, version, recordedAtMs, payload, request));
+    /// <summary>Stores one journal entry and, when given, its request's raw log row and its notifications, in the next commit.</summary>
+    public Task AppendAsync(
+        string grainType, string key, long version, long recordedAtMs, byte[] payload, RawWebhook? request, IReadOnlyList<OutboxEntry> notifications) =>
+        EnqueueAsync(new JournalAppend(grainType, key, version, recordedAtMs, payload, request, notifications));
 
     /// <summary>Removes one entity's journal entries below <paramref name="beforeVersion"/>, in the next commit.</summary>
     public Task TrimAsync(string grainType, string key, long beforeVersion) => EnqueueAsync(new JournalTrim(grainType, key, beforeVersion));
@@ -114,33 +122,76 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    /// <summary>One transaction, one round trip: a statement per write, each journal insert fenced by its key.</summary>
+    /// <summary>
+    /// One transaction, one round trip: a statement per write, each journal insert fenced by its key. A journal append's
+    /// request row and notifications are data-modifying parts of its statement, which go in only if the journal row did
+    /// (they see the insert's result), so the statement's row count says whether the entry was stored.
+    /// </summary>
     private async Task<bool[]> CommitPostgresAsync(List<Write> batch)
     {
         await using var connection = (NpgsqlConnection)await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
-        foreach (var write in batch)
+        var expected = new int[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            commands.BatchCommands.Add(write switch
+            (expected[i], var command) = batch[i] switch
             {
-                // The request row goes in only if the journal row did (the CTE sees the insert's result).
-                JournalAppend { Request: { } request } append => Command(
-                    $"WITH j AS ({InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1) " +
-                    $"{InsertRequest}SELECT $7, $8, $9, $10, $11, $12 WHERE EXISTS (SELECT FROM j)",
-                    [.. JournalValues(append), .. RequestValues(request)]),
-                JournalAppend append => Command($"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", JournalValues(append)),
-                JournalTrim trim => Command(
+                JournalAppend append => JournalCommand(append),
+                JournalTrim trim => (-1, Command(
                     "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
-                    [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion]),
-                RequestAppend append => Command($"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", RequestValues(append.Request)),
-                _ => throw new InvalidOperationException($"unknown write {write.GetType().Name}"),
-            });
+                    [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion])),
+                RequestAppend append => (-1, Command($"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", RequestValues(append.Request))),
+                _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
+            };
+            commands.BatchCommands.Add(command);
         }
 
         await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-        return [.. batch.Select((write, i) => write is not JournalAppend || commands.BatchCommands[i].RecordsAffected == 1)];
+        return [.. expected.Select((count, i) => count < 0 || commands.BatchCommands[i].RecordsAffected == count)];
+    }
+
+    /// <summary>
+    /// The statement of one journal append, and the row count it reports when the entry is stored: the journal row, then
+    /// (in a CTE that sees its result) the notifications, then the request row; the last part is the statement's own.
+    /// </summary>
+    private (int Expected, NpgsqlBatchCommand Command) JournalCommand(JournalAppend append)
+    {
+        var journal = $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+        if (append.Request is null && append.Notifications.Count == 0)
+        {
+            return (1, Command(journal, JournalValues(append)));
+        }
+
+        List<object> values = [.. JournalValues(append)];
+        var parts = new List<string> { $"j AS ({journal} RETURNING 1)" };
+        string? outbox = null;
+        if (append.Notifications.Count > 0)
+        {
+            var rows = append.Notifications.Select(n =>
+            {
+                var first = values.Count + 1;
+                values.AddRange(OutboxValues(n, append.RecordedAtMs));
+                return $"({string.Join(", ", Enumerable.Range(first, OutboxColumns).Select(p => $"${p}"))})";
+            });
+            outbox = $"{InsertOutbox}SELECT * FROM (VALUES {string.Join(", ", rows)}) AS v WHERE EXISTS (SELECT FROM j)";
+        }
+
+        if (append.Request is not { } request)
+        {
+            return (append.Notifications.Count, Command($"WITH {parts[0]} {outbox}", [.. values]));
+        }
+
+        if (outbox is not null)
+        {
+            parts.Add($"o AS ({outbox})");
+        }
+
+        var first = values.Count + 1;
+        values.AddRange(RequestValues(request));
+        var select = string.Join(", ", Enumerable.Range(first, 6).Select(p => $"${p}"));
+        return (1, Command($"WITH {string.Join(", ", parts)} {InsertRequest}SELECT {select} WHERE EXISTS (SELECT FROM j)", [.. values]));
     }
 
     /// <summary>One transaction through the single writer's gate: statements prepared once, run per write.</summary>
@@ -153,12 +204,14 @@ internal sealed class GroupCommit : IAsyncDisposable
         await using var trim = Prepare(connection, transaction,
             "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4", 4);
         await using var request = Prepare(connection, transaction, $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", 6);
+        await using var outbox = Prepare(connection, transaction, $"{InsertOutbox}VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", OutboxColumns);
         var stored = new bool[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             stored[i] = batch[i] switch
             {
                 JournalAppend append => await RunAsync(journal, JournalValues(append)) == 1
+                    && await RunAllAsync(outbox, append.Notifications.Select(n => OutboxValues(n, append.RecordedAtMs)))
                     && (append.Request is not { } row || await RunAsync(request, RequestValues(row)) == 1),
                 JournalTrim t => await RunAsync(trim, [_serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
                 RequestAppend append => await RunAsync(request, RequestValues(append.Request)) == 1,
@@ -172,6 +225,9 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private object[] JournalValues(JournalAppend append) =>
         [_serviceId, append.GrainType, append.Key, append.Version, append.RecordedAtMs, append.Payload];
+
+    private object[] OutboxValues(OutboxEntry entry, long recordedAtMs) =>
+        [_serviceId, entry.Shard, entry.EntityKey, entry.Type, entry.Provider, entry.OccurredAt.ToUnixTimeMilliseconds(), recordedAtMs, entry.Payload];
 
     private static object[] RequestValues(RawWebhook request) =>
     [
@@ -217,6 +273,16 @@ internal sealed class GroupCommit : IAsyncDisposable
         return command.ExecuteNonQueryAsync();
     }
 
+    private static async Task<bool> RunAllAsync(DbCommand command, IEnumerable<object[]> rows)
+    {
+        foreach (var values in rows)
+        {
+            await RunAsync(command, values);
+        }
+
+        return true;
+    }
+
     /// <summary>One write waiting for its batch's commit.</summary>
     private abstract record Write
     {
@@ -228,7 +294,8 @@ internal sealed class GroupCommit : IAsyncDisposable
         public abstract string Target { get; }
     }
 
-    private sealed record JournalAppend(string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, RawWebhook? Request) : Write
+    private sealed record JournalAppend(
+        string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, RawWebhook? Request, IReadOnlyList<OutboxEntry> Notifications) : Write
     {
         public override string Operation => Request is null ? "append journal" : "append journal and raw webhook";
 

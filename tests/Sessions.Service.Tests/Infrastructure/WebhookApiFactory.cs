@@ -25,6 +25,13 @@ public sealed class WebhookApiFactory : IAsyncLifetime
             ["Storage:Mode"] = "sqlite",
             ["Storage:ConnectionString"] = ConnectionString,
             ["Api:Keys:0"] = ApiKey,
+
+            // Notifications go to receivers on loopback, retried and polled fast enough for a test, and an attempt
+            // outlasts any test's wait (a hanging receiver stays hung).
+            ["Notifications:AllowPrivateTargets"] = "true",
+            ["Notifications:RetrySchedule"] = "0.3s,0.3s,0.3s,0.3s",
+            ["Notifications:PollInterval"] = "00:00:00.2",
+            ["Notifications:Timeout"] = "00:02:00",
         };
         foreach (var kind in TestSources.Kinds)
         {
