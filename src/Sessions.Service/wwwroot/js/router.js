@@ -9,6 +9,8 @@ const ROUTES = [
   { name: 'recording', pattern: ['recordings', ':provider', ':id'] },
   { name: 'livestreams', pattern: ['livestreams'] },
   { name: 'livestream', pattern: ['livestreams', ':provider', ':id'] },
+  { name: 'notifications', pattern: ['notifications'] },
+  { name: 'subscription', pattern: ['notifications', ':id'] },
 ];
 
 export const DEFAULT_HASH = '#/fleet';

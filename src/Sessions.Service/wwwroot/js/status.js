@@ -11,6 +11,8 @@ const TONES = {
   target: { idle: 'neutral', starting: 'info', broadcasting: 'ok', errored: 'bad', deleted: 'neutral' },
   connection: { initializing: 'info', connecting: 'info', connected: 'ok', failing: 'warn', closing: 'neutral', failed: 'bad', closed: 'neutral' },
   outcome: { applied: 'ok', duplicate: 'neutral', stale: 'warn', ignored: 'neutral' },
+  delivery: { pending: 'info', succeeded: 'ok', failed: 'bad' },
+  subscription: { healthy: 'ok', new: 'neutral', failing: 'warn', disabled: 'bad' },
 };
 
 /** Every status word of a kind, in lifecycle order (for filters). */

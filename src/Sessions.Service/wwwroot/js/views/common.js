@@ -1,7 +1,7 @@
 // Building blocks shared by the views: page headers, sections, fact lists, tables, timelines, filters.
 
 import { h } from '../dom.js';
-import { clock, stamp } from '../format.js';
+import { ago, clock, stamp } from '../format.js';
 import { href } from '../router.js';
 import { badge } from '../status.js';
 
@@ -93,4 +93,19 @@ export function showMore(shown, more, onMore) {
 /** The provider as a small label. */
 export function provider(name) {
   return h('span', { class: 'provider' }, name);
+}
+
+/**
+ * A subscription's health: disabled (and why), failing (since when), healthy (last success) or new (nothing delivered
+ * yet); { word, node } with the node a badge and its detail.
+ */
+export function health(subscription) {
+  const [word, detail] = subscription.disabled
+    ? ['disabled', subscription.disabledReason ?? 'disabled by a user']
+    : subscription.failingSince
+      ? ['failing', ['failing since ', ago(subscription.failingSince)]]
+      : subscription.lastSuccessAt
+        ? ['healthy', ['last success ', ago(subscription.lastSuccessAt)]]
+        : ['new', 'nothing delivered yet'];
+  return { word, node: h('span', { class: 'status-cell' }, badge('subscription', word), h('span', { class: 'muted small' }, detail)) };
 }
