@@ -195,6 +195,8 @@ export function copyButton(text) {
     setTimeout(() => { button.textContent = 'Copy'; }, 1500);
   });
   return button;
+}
+
 /**
  * A subscription's health: disabled (and why), failing (since when), healthy (last success) or new (nothing delivered
  * yet); { word, node } with the node a badge and its detail.

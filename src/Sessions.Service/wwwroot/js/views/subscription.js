@@ -17,9 +17,13 @@ export function subscriptionHref(id, query = {}) {
   return `#/notifications/${encodeURIComponent(id)}${text ? `?${text}` : ''}`;
 }
 
-/** "Send test": asks the service to send a ping now, then says so (or what went wrong) beside the button. */
+/**
+ * "Send test": asks the service to send a ping now, then says so (or what went wrong) beside the button. What it
+ * said is kept in the page's state, so the refresh that follows (and the ones after) still show it.
+ */
 export function testButton(subscription, post, ctx) {
-  const said = h('span', { class: 'small muted', role: 'status' });
+  ctx.state.said ??= {};
+  const said = h('span', { class: 'small muted', role: 'status' }, ctx.state.said[subscription.id] ?? '');
   const button = h('button', {
     type: 'button',
     class: 'button subtle',
@@ -28,13 +32,13 @@ export function testButton(subscription, post, ctx) {
       button.disabled = true;
       try {
         await post('POST', `/api/subscriptions/${encodeURIComponent(subscription.id)}/test`);
-        said.textContent = 'Test queued.';
-        ctx.refresh();
+        ctx.state.said[subscription.id] = 'Test queued.';
       } catch (error) {
-        said.textContent = `Not sent: ${error.message}`;
-      } finally {
-        button.disabled = false;
+        ctx.state.said[subscription.id] = `Not sent: ${error.message}`;
       }
+      said.textContent = ctx.state.said[subscription.id];
+      button.disabled = false;
+      ctx.refresh();
     },
   }, 'Send test');
   return h('span', { class: 'actions' }, button, ' ', said);
