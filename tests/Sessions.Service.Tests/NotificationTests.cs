@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing.Hosting;
 using Sessions.Testing.Webhooks;
 using Verifier = StandardWebhooksPackage::StandardWebhooks.StandardWebhook;
 

@@ -46,6 +46,9 @@ public sealed class DashboardHost : IAsyncDisposable
             // GET /api/stream ends only when its client goes away, so an open dashboard holds a graceful stop for the
             // whole shutdown timeout (30 s by default); the restart test stops the service with a page open.
             ["shutdownTimeoutSeconds"] = "2",
+            // The notifications page's receiver listens on loopback; a failing delivery gives up after one retry.
+            ["Notifications:AllowPrivateTargets"] = "true",
+            ["Notifications:RetrySchedule"] = "1s",
         };
         foreach (var kind in TestSources.Kinds)
         {

@@ -85,16 +85,21 @@ export async function checkKey(key, signal) {
   if (!response.ok) throw await problem(response);
 }
 
-/** GET a JSON document from the API with the stored key. */
-export async function get(path, { signal } = {}) {
+/** A request to the API with the stored key; the answer's JSON (null when it has no body), else throws ApiError. */
+async function request(method, path, { body, signal } = {}) {
   const key = currentKey();
   if (!key) {
     unauthorizedHandler();
     throw new ApiError(401, 'Not signed in', '');
   }
+  const init = { method, headers: headers(key), cache: 'no-store', signal };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
   let response;
   try {
-    response = await fetch(path, { headers: headers(key), cache: 'no-store', signal });
+    response = await fetch(path, init);
   } catch (error) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(0, 'Could not reach the service', error.message);
@@ -105,7 +110,17 @@ export async function get(path, { signal } = {}) {
     throw error;
   }
   if (!response.ok) throw await problem(response);
-  return response.json();
+  return response.status === 204 ? null : response.json();
+}
+
+/** GET a JSON document from the API with the stored key. */
+export function get(path, { signal } = {}) {
+  return request('GET', path, { signal });
+}
+
+/** POST (or another method) to the API with an optional JSON body: post('/api/subscriptions/x/test'). */
+export function send(method, path, body) {
+  return request(method, path, { body });
 }
 
 /** Every item of a paged list ({ items, nextCursor }), following cursors until `want` items or the end. */

@@ -10,15 +10,19 @@ import clients from './views/clients.js';
 import fleet from './views/fleet.js';
 import livestream from './views/livestream.js';
 import livestreams from './views/livestreams.js';
+import notifications from './views/notifications.js';
 import recording from './views/recording.js';
 import recordings from './views/recordings.js';
 import server from './views/server.js';
 import session from './views/session.js';
 import sessions from './views/sessions.js';
+import subscription from './views/subscription.js';
 import { errorView, notFoundView } from './views/notfound.js';
 import { signInView } from './views/signin.js';
 
-const VIEWS = { fleet, server, sessions, session, recordings, recording, livestreams, livestream, clients, client, applications, application };
+const VIEWS = {
+  fleet, server, sessions, session, recordings, recording, livestreams, livestream, clients, client, applications, application, notifications, subscription,
+};
 
 const REFRESH_QUIET_MS = 200; // a burst of changes becomes one refresh…
 const REFRESH_MAX_WAIT_MS = 700; // …but a steady stream still refreshes within a second
@@ -94,7 +98,9 @@ function navigate() {
   if (!pageStates.has(key)) pageStates.set(key, {});
   current = { route, view, state: pageStates.get(key), disposers: [], rendered: false, loading: false, again: false, focusOnRender: true };
   document.title = `${view.title(route)} · Sessions`;
-  if (view === fleet) current.poll = setInterval(() => refresh(), POLL_MS);
+  // Pages whose data moves without a change event poll: the fleet chart's samples, deliveries and their retries.
+  const every = view === fleet ? POLL_MS : view.pollMs;
+  if (every) current.poll = setInterval(() => refresh(), every);
   // A placeholder only when loading is slow enough to notice.
   const page = current;
   setTimeout(() => {

@@ -14,6 +14,8 @@ const ROUTES = [
   { name: 'client', pattern: ['clients', ':provider', ':id'] },
   { name: 'applications', pattern: ['applications'] },
   { name: 'application', pattern: ['applications', ':id'] },
+  { name: 'notifications', pattern: ['notifications'] },
+  { name: 'subscription', pattern: ['notifications', ':id'] },
 ];
 
 export const DEFAULT_HASH = '#/fleet';

@@ -12,6 +12,8 @@ const TONES = {
   connection: { initializing: 'info', connecting: 'info', connected: 'ok', failing: 'warn', closing: 'neutral', failed: 'bad', closed: 'neutral' },
   client: { registered: 'ok', unregistered: 'neutral' },
   outcome: { applied: 'ok', duplicate: 'neutral', stale: 'warn', ignored: 'neutral' },
+  delivery: { pending: 'info', succeeded: 'ok', failed: 'bad' },
+  subscription: { healthy: 'ok', new: 'neutral', failing: 'warn', disabled: 'bad' },
 };
 
 /** Every status word of a kind, in lifecycle order (for filters). */

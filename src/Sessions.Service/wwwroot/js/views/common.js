@@ -2,7 +2,7 @@
 
 import { ApiError, entityPath, get } from '../api.js';
 import { h } from '../dom.js';
-import { clockWithDay, shortId, stamp } from '../format.js';
+import { ago, clockWithDay, shortId, stamp } from '../format.js';
 import { href, listHref } from '../router.js';
 import { badge } from '../status.js';
 
@@ -195,4 +195,19 @@ export function copyButton(text) {
     setTimeout(() => { button.textContent = 'Copy'; }, 1500);
   });
   return button;
+}
+
+/**
+ * A subscription's health: disabled (and why), failing (since when), healthy (last success) or new (nothing delivered
+ * yet); { word, node } with the node a badge and its detail.
+ */
+export function health(subscription) {
+  const [word, detail] = subscription.disabled
+    ? ['disabled', subscription.disabledReason ?? 'disabled by a user']
+    : subscription.failingSince
+      ? ['failing', ['failing since ', ago(subscription.failingSince)]]
+      : subscription.lastSuccessAt
+        ? ['healthy', ['last success ', ago(subscription.lastSuccessAt)]]
+        : ['new', 'nothing delivered yet'];
+  return { word, node: h('span', { class: 'status-cell' }, badge('subscription', word), h('span', { class: 'muted small' }, detail)) };
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Sessions.Service.Tests.Infrastructure;
+namespace Sessions.Testing.Hosting;
 
 /// <summary>One request a <see cref="NotificationReceiver"/> got: the Standard Webhooks headers and the body as sent.</summary>
 public sealed record ReceivedDelivery(string Path, string Id, long Timestamp, string Signature, string Body, IHeaderDictionary Headers, DateTimeOffset At)
