@@ -10,7 +10,12 @@ namespace Sessions.Service.Notifications;
 /// restart or a silo's loss.
 /// </summary>
 internal sealed partial class NotificationWaker(
-    IGrainFactory grains, INotificationStore store, NotificationMetrics metrics, TimeProvider time, ILogger<NotificationWaker> logger) : BackgroundService
+    IGrainFactory grains,
+    INotificationStore store,
+    NotificationMetrics metrics,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<NotificationWaker> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -26,6 +31,14 @@ internal sealed partial class NotificationWaker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Not before the host has started: the schema is migrated and the silo running only then (a background service
+        // starts beside the hosted services registered after it, and a first query met a table not created yet).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
         using var timer = new PeriodicTimer(Interval, time);
         do
         {
