@@ -13,6 +13,7 @@ namespace Sessions.Service.Tests;
 /// The raw webhook log keeps what was accepted (signatures redacted); /metrics counts every outcome, beside what the
 /// libraries measure; no trace is recorded without somewhere to send it.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class WebhookLogAndMetricsTests(WebhookApiFactory api) : IClassFixture<WebhookApiFactory>
 {
     [Fact]

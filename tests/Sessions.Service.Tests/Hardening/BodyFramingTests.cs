@@ -10,6 +10,7 @@ namespace Sessions.Service.Tests.Hardening;
 /// The body limit holds whatever the framing: a body over <c>Webhooks:MaxBodyBytes</c> is 413 whether it comes with a
 /// Content-Length or chunked, over a raw socket, and nothing is stored.
 /// </summary>
+[Collection(MetricsCollection.Name)]
 public sealed class BodyFramingTests(BodyFramingTests.SmallLimitApi api) : IClassFixture<BodyFramingTests.SmallLimitApi>
 {
     private const int Limit = 16 * 1024;

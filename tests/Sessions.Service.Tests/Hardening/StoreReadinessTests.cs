@@ -52,18 +52,12 @@ public sealed class StoreReadinessTests(StoreReadinessTests.ShortTimeoutApi api)
             await transaction.RollbackAsync(cancellation);
         }
 
-        Assert.Equal(before, await api.CountStoredAsync());
-        await EventuallyReadyAsync();
-        using var retried = await api.PostAsync("fastpix", TestSources.FixtureRequest(fixture));
-        var text = await retried.Content.ReadAsStringAsync(cancellation);
-        Assert.True(retried.StatusCode == HttpStatusCode.OK, $"retry: {(int)retried.StatusCode} {text}");
-        Assert.Contains("\"applied\"", text, StringComparison.Ordinal);
+        await NothingStoredThenTheRetryAppliesAsync(before, fixture);
     }
 
     [Fact]
     public async Task ReadOnlyFileGets503AndUnreadyThenRecovers()
     {
-        var cancellation = TestContext.Current.CancellationToken;
         var fixture = FixtureFiles.Get("fastpix/06-video.live_stream.recording.json");
         await EventuallyReadyAsync();
         var before = await api.CountStoredAsync();
@@ -89,12 +83,7 @@ public sealed class StoreReadinessTests(StoreReadinessTests.ShortTimeoutApi api)
             SqliteConnection.ClearAllPools();
         }
 
-        Assert.Equal(before, await api.CountStoredAsync());
-        await EventuallyReadyAsync();
-        using var retried = await api.PostAsync("fastpix", TestSources.FixtureRequest(fixture));
-        var text = await retried.Content.ReadAsStringAsync(cancellation);
-        Assert.True(retried.StatusCode == HttpStatusCode.OK, $"retry: {(int)retried.StatusCode} {text}");
-        Assert.Contains("\"applied\"", text, StringComparison.Ordinal);
+        await NothingStoredThenTheRetryAppliesAsync(before, fixture);
     }
 
     /// <summary>Runs <c>chattr</c>; the error it printed when it failed, else null.</summary>
@@ -114,6 +103,17 @@ public sealed class StoreReadinessTests(StoreReadinessTests.ShortTimeoutApi api)
         {
             return ex.Message;
         }
+    }
+
+    /// <summary>The refused request stored nothing; once ready again, the provider's retry is applied.</summary>
+    private async Task NothingStoredThenTheRetryAppliesAsync((long, long) before, Fixture fixture)
+    {
+        Assert.Equal(before, await api.CountStoredAsync());
+        await EventuallyReadyAsync();
+        using var retried = await api.PostAsync("fastpix", TestSources.FixtureRequest(fixture));
+        var text = await retried.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(retried.StatusCode == HttpStatusCode.OK, $"retry: {(int)retried.StatusCode} {text}");
+        Assert.Contains("\"applied\"", text, StringComparison.Ordinal);
     }
 
     private async Task EventuallyReadyAsync()
