@@ -102,11 +102,13 @@ public static class SubscriptionEndpoints
             .WithSummary("Sends a ping event now (202 with its delivery; follow it in the delivery log).");
         group.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListDeliveries")
             .WithSummary("Deliveries, newest first, with their attempts.")
-            .WithDescription("status: pending, succeeded or failed. limit: 1 to 500, default 50. cursor: nextCursor of the previous page.");
+            .WithDescription("status: pending, succeeded or failed. limit: 1 to 500, default 50. cursor: nextCursor of the previous page. " +
+                "Succeeded and failed deliveries are kept for Notifications:DeliveryRetention (default 7 days) from their creation; pending ones until they finish.");
         group.MapPost("/{id}/deliveries/{deliveryId}/retry", RetryAsync).WithName("RetryDelivery")
             .WithSummary("Tries a delivery again now (a failed one gets one more attempt, in its entity's order).");
         group.MapPost("/{id}/replay", ReplayAsync).WithName("ReplaySubscription")
-            .WithSummary($"Re-sends every matching change since a moment ({{\"since\": ISO-8601}}), at most {MaxReplay}, as new deliveries.");
+            .WithSummary($"Re-sends every matching change since a moment ({{\"since\": ISO-8601}}), at most {MaxReplay}, as new deliveries.")
+            .WithDescription("Changes are kept for replays for Notifications:DeliveryRetention (default 7 days) once every subscription has read them.");
         return api;
     }
 

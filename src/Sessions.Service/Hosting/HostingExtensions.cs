@@ -62,6 +62,7 @@ public static class HostingExtensions
         }
 
         services.AddHostedService<RawWebhookLogJanitor>();
+        services.AddHostedService<NotificationJanitor>();
         services.AddSingleton<BodyMemoryBudget>();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<RejectionLog>();
