@@ -18,9 +18,9 @@ namespace Sessions.Grains.Indexing;
 /// storage which entities of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks
 /// and messages in flight) and has each of them file itself again. An entity also re-files when it activates and when
 /// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
-/// Time moves entries too (a server falls silent): the kind's <see cref="IEntryAging{TItem}"/> is applied to each entry
+/// Time moves entries too (a server falls silent, a session or client never ends): the kind's <see cref="IEntryAging{TItem}"/> is applied to each entry
 /// filed or loaded and, on the write-behind timer, to all of them every sweep interval; a change of an entry's
-/// <c>health</c> facet, by an event or by the clock, is told to subscribers and stored as a <c>server.health</c>
+/// <c>health</c> facet, by an event or by the clock, is told to subscribers (so is a status the clock changed) and stored as a <c>server.health</c>
 /// notification (on its own, after the change: health is judged here, not in the entity's commit).
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
@@ -167,11 +167,22 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             _nextSweep = now + interval;
             foreach (var (before, after) in _index.Reclassify(entry => _aging.AsOf(entry, now)))
             {
+                NotifyStatus(before, after, now);
                 NotifyHealth(before, after, now);
             }
         }
 
         await FlushAsync();
+    }
+
+    /// <summary>The clock ended an entity (a session or client silent for hours): the live stream hears of it like any change.</summary>
+    private void NotifyStatus(IndexEntry<TItem> before, IndexEntry<TItem> after, DateTimeOffset at)
+    {
+        if (after.Status != before.Status)
+        {
+            var notice = new EntityChangeNotice(after.Kind, after.Provider, after.Id, after.Status, at);
+            _observers.Notify(o => o.OnChangeAsync(notice));
+        }
     }
 
     /// <summary>
