@@ -13,7 +13,8 @@ namespace Sessions.Service.Tests;
 /// <summary>
 /// Entities whose provider never sends their end, as an API user sees them: an active session or a registered client
 /// that is not heard from for <c>Silence:*</c> is shown ended / unregistered with the reason <c>silent</c>, by the
-/// tracker's clock alone, in the entity and the lists alike, and its next event brings it back.
+/// tracker's clock alone, in the entity and the lists alike, and its next event brings it back; a FastPix recording
+/// whose stream disconnected and never said more is stopped at the disconnection once the reconnect window has closed.
 /// </summary>
 public sealed class SilenceTests
 {
@@ -70,6 +71,62 @@ public sealed class SilenceTests
         var counts = await GetAsync(client, $"/api/applications/{application}");
         Assert.Equal((0, 1), (counts.GetProperty("registeredClients").GetInt32(), counts.GetProperty("clients").GetInt32()));
     }
+
+    [Fact]
+    public async Task AFastPixRecordingWhoseStreamDisconnectedAndFellSilentStopsAtTheDisconnectionOnceTheWindowCloses()
+    {
+        using var folder = new TempDirectory("silence-recording");
+        await using var service = Service(folder);
+        using var client = Client(service);
+        var grains = service.Services.GetRequiredService<IGrainFactory>();
+        var provider = "silent" + Guid.NewGuid().ToString("N")[..8];
+        var startedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var disconnectedAt = startedAt.AddSeconds(1);
+
+        await grains.Get(EntityKind.Recording, provider, "rec-1").ApplyAsync(Recording(provider, "rec-1", startedAt));
+        await grains.Get(EntityKind.Livestream, provider, "ls-1").ApplyAsync(
+            Stream(provider, LivestreamStatus.Live, "active", startedAt) with { Change = new LivestreamStatusChanged(LivestreamStatus.Live, "active", Settings: EightSecondWindow) { StartedRecordingId = "rec-1" } });
+        await grains.Get(EntityKind.Livestream, provider, "ls-1").ApplyAsync(Stream(provider, LivestreamStatus.Disconnected, "disconnected", disconnectedAt));
+        var away = await GetAsync(client, $"/api/recordings/{provider}/rec-1");
+        Assert.Equal("recording", Text(away, "status"));
+        Assert.Equal(disconnectedAt.AddSeconds(8), away.GetProperty("streamReconnectBy").GetDateTimeOffset());
+
+        // FastPix sends nothing more: the index shard's sweep stops it once the window has closed.
+        await ApiPolling.EventuallyAsync(
+            client, $"/api/recordings?provider={provider}&status=stopped", page => page.GetProperty("items").GetArrayLength() == 1);
+        var stopped = await GetAsync(client, $"/api/recordings/{provider}/rec-1");
+        Assert.Equal(("stopped", "disconnected"), (Text(stopped, "status"), Text(stopped, "providerStatus")));
+        Assert.Equal(disconnectedAt, stopped.GetProperty("stoppedAt").GetDateTimeOffset());
+
+        // A later word of the stream proves the same end by events: nothing moves.
+        await grains.Get(EntityKind.Livestream, provider, "ls-1").ApplyAsync(Stream(provider, LivestreamStatus.Idle, "idle", disconnectedAt.AddMinutes(5)));
+        var proven = await GetAsync(client, $"/api/recordings/{provider}/rec-1");
+        Assert.Equal(("stopped", disconnectedAt), (Text(proven, "status"), proven.GetProperty("stoppedAt").GetDateTimeOffset()));
+    }
+
+    private static readonly LivestreamSettings EightSecondWindow = new(ReconnectWindowSeconds: 8);
+
+    private static CanonicalEvent Recording(string provider, string id, DateTimeOffset at) => new()
+    {
+        Type = "video.live_stream.recording",
+        Provider = provider,
+        Kind = EntityKind.Recording,
+        EntityId = id,
+        OccurredAt = at,
+        DedupeKey = $"{provider}:{id}:recording",
+        Change = new RecordingStatusChanged(RecordingStatus.Recording, "recording"),
+    };
+
+    private static CanonicalEvent Stream(string provider, LivestreamStatus status, string word, DateTimeOffset at) => new()
+    {
+        Type = $"video.live_stream.{word}",
+        Provider = provider,
+        Kind = EntityKind.Livestream,
+        EntityId = "ls-1",
+        OccurredAt = at,
+        DedupeKey = $"{provider}:ls-1:{word}:{at.UtcTicks}",
+        Change = new LivestreamStatusChanged(status, word, Settings: EightSecondWindow),
+    };
 
     private static SessionsApiFactory Service(TempDirectory folder) => new(new Dictionary<string, string?>
     {

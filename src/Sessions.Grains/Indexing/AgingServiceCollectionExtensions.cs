@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Sessions.Abstractions.Clients;
+using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
 using Sessions.Grains.Clients;
+using Sessions.Grains.Recordings;
 using Sessions.Grains.Servers;
 using Sessions.Grains.Sessions;
 
@@ -14,7 +16,8 @@ public static class AgingServiceCollectionExtensions
 {
     /// <summary>
     /// Server silence (<see cref="FleetOptions"/>) for the server index, session and client silence
-    /// (<see cref="SilenceOptions"/>) for theirs, both bound by the host; no aging for the other kinds.
+    /// (<see cref="SilenceOptions"/>) for theirs, both bound by the host; a stream's reconnect window for recordings; no
+    /// aging for livestreams.
     /// </summary>
     public static IServiceCollection AddEntryAging(this IServiceCollection services)
     {
@@ -24,6 +27,7 @@ public static class AgingServiceCollectionExtensions
         services.TryAddSingleton<IEntryAging<ServerSnapshot>, ServerSilence>();
         services.TryAddSingleton<IEntryAging<SessionSnapshot>, SessionSilence>();
         services.TryAddSingleton<IEntryAging<ClientSnapshot>, ClientSilence>();
+        services.TryAddSingleton<IEntryAging<RecordingSnapshot>, RecordingStreamWindow>();
         return services;
     }
 }

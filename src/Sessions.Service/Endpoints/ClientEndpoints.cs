@@ -40,15 +40,13 @@ public static class ClientEndpoints
             index, status, provider, EntityQueries.Facets((ClientFacets.Application, application)), new(q, since, until), limit, cursor);
 
     /// <summary>One client, judged at the tracker's clock (a registered client silent past <c>Silence:ClientUnregistersAfter</c> is unregistered).</summary>
-    public static async Task<Results<Ok<ClientSnapshot>, ProblemHttpResult>> GetClientAsync(
+    public static Task<Results<Ok<ClientSnapshot>, ProblemHttpResult>> GetClientAsync(
         string provider, string id, IGrainFactory grains, TimeProvider time, IOptions<SilenceOptions> silence)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(silence);
-        var result = await EntityQueries.GetAsync<IClientGrain, ClientSnapshot>(grains, provider, id);
-        return result.Result is Ok<ClientSnapshot> { Value: { } client }
-            ? TypedResults.Ok(ClientSilenceRules.AsOf(client, time.GetUtcNow(), silence.Value.ClientUnregistersAfter))
-            : result;
+        return EntityQueries.GetAsync<IClientGrain, ClientSnapshot>(
+            grains, provider, id, client => ClientSilenceRules.AsOf(client, time.GetUtcNow(), silence.Value.ClientUnregistersAfter));
     }
 
     public static async Task<Ok<Page<ApplicationCounts>>> ListApplicationsAsync(IndexReader index)

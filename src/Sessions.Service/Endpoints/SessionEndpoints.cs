@@ -28,14 +28,12 @@ public static class SessionEndpoints
         EntityQueries.ListAsync<SessionSnapshot, SessionStatus>(index, status, provider, null, new(q, since, until), limit, cursor);
 
     /// <summary>One session, judged at the tracker's clock (an active session silent past <c>Silence:SessionEndsAfter</c> is ended).</summary>
-    public static async Task<Results<Ok<SessionSnapshot>, ProblemHttpResult>> GetSessionAsync(
+    public static Task<Results<Ok<SessionSnapshot>, ProblemHttpResult>> GetSessionAsync(
         string provider, string id, IGrainFactory grains, TimeProvider time, IOptions<SilenceOptions> silence)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(silence);
-        var result = await EntityQueries.GetAsync<ISessionGrain, SessionSnapshot>(grains, provider, id);
-        return result.Result is Ok<SessionSnapshot> { Value: { } session }
-            ? TypedResults.Ok(SessionSilenceRules.AsOf(session, time.GetUtcNow(), silence.Value.SessionEndsAfter))
-            : result;
+        return EntityQueries.GetAsync<ISessionGrain, SessionSnapshot>(
+            grains, provider, id, session => SessionSilenceRules.AsOf(session, time.GetUtcNow(), silence.Value.SessionEndsAfter));
     }
 }
