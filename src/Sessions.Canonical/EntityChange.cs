@@ -14,6 +14,7 @@ namespace Sessions.Canonical;
 [JsonDerivedType(typeof(SessionArtefactAdded), "sessionArtefact")]
 [JsonDerivedType(typeof(SessionSeen), "sessionSeen")]
 [JsonDerivedType(typeof(RecordingStatusChanged), "recordingStatus")]
+[JsonDerivedType(typeof(RecordingStreamStatus), "recordingStream")]
 [JsonDerivedType(typeof(LivestreamStatusChanged), "livestreamStatus")]
 [JsonDerivedType(typeof(LivestreamUpdated), "livestreamUpdated")]
 [JsonDerivedType(typeof(SimulcastTargetChanged), "simulcastTarget")]
@@ -77,6 +78,14 @@ public sealed record RecordingStatusChanged(
     string? ProviderStatus = null,
     string? SessionId = null,
     RecordingDetails? Details = null) : EntityChange;
+
+/// <summary>
+/// The stream a recording runs on said <paramref name="Status"/> after the recording started (FastPix, which never says
+/// that a recording stopped); the newest such word counts. <paramref name="ReconnectBy"/>: while the stream is
+/// disconnected, when its reconnect window closes (unless the stream is back by then, the recording stopped when it
+/// disconnected); null when the stream is not disconnected or its window is unknown.
+/// </summary>
+public sealed record RecordingStreamStatus(LivestreamStatus Status, DateTimeOffset? ReconnectBy = null) : EntityChange;
 
 /// <summary>Livestream settings as the provider states them.</summary>
 public sealed record LivestreamSettings(

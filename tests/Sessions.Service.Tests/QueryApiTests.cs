@@ -10,7 +10,8 @@ namespace Sessions.Service.Tests;
 /// <summary>The read side over HTTP: lists and cursors, aggregates that agree with the entities, the live stream, errors.</summary>
 public sealed class QueryApiTests(WebhookApiFactory api) : IClassFixture<WebhookApiFactory>
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+    /// <summary>Two hours ago, whole seconds: recent enough that no session or client is past <c>Silence:*</c>.</summary>
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds());
     private static readonly string[] ServerVerbs = ["started", "registered", "unregistered", "stopped"];
     private static readonly string[] RecordingWords = ["pending", "recording", "uploading", "ready", "failed"];
 

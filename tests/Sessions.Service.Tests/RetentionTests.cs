@@ -17,7 +17,7 @@ public sealed class RetentionTests
     private static readonly DateTimeOffset T0 = new(2026, 5, 4, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task EndedSessionsPastRetentionAreRemovedAndActiveOnesStay()
+    public async Task EndedSessionsPastRetentionAreRemovedAndActiveOnesStay_SilenceEndsSessionsForRetentionToo()
     {
         using var folder = new TempDirectory("retention");
         await using var service = new SessionsApiFactory(new Dictionary<string, string?>
@@ -39,7 +39,10 @@ public sealed class RetentionTests
             await grain.ApplyAsync(Session(provider, id, SessionStatus.Active, 0));
             await grain.ApplyAsync(Session(provider, id, SessionStatus.Ended, 60));
         }));
-        await grains.Get(EntityKind.Session, provider, "live").ApplyAsync(Session(provider, "live", SessionStatus.Active, 0));
+        // Active and silent for months (T0 is long past): ended by the tracker's clock, so retention removes it too.
+        ended.Add("silent");
+        await grains.Get(EntityKind.Session, provider, "silent").ApplyAsync(Session(provider, "silent", SessionStatus.Active, 0));
+        await grains.Get(EntityKind.Session, provider, "live").ApplyAsync(Session(provider, "live", SessionStatus.Active, 0) with { OccurredAt = DateTimeOffset.UtcNow });
 
         var listed = new List<string>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

@@ -22,6 +22,7 @@ namespace Sessions.Abstractions.Clients;
 /// <param name="FirstSeenAt">The earliest event time seen.</param>
 /// <param name="LastEventAt">The latest event time seen (last-seen).</param>
 /// <param name="Timeline">The entity's timeline; null in list items.</param>
+/// <param name="UnregisterReason"><c>silent</c> when the tracker's clock, not the provider, unregistered the client (<see cref="ClientSilenceRules"/>); null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Clients.ClientSnapshot")]
 public sealed record ClientSnapshot(
     [property: Id(0)] string Provider,
@@ -41,7 +42,8 @@ public sealed record ClientSnapshot(
     [property: Id(14)] DateTimeOffset? Since,
     [property: Id(15)] DateTimeOffset FirstSeenAt,
     [property: Id(16)] DateTimeOffset LastEventAt,
-    [property: Id(17)] IReadOnlyList<TimelineEntry>? Timeline);
+    [property: Id(17)] IReadOnlyList<TimelineEntry>? Timeline,
+    [property: Id(18)] string? UnregisterReason = null);
 
 /// <summary>
 /// The facets clients are filed under. Applications are counted from them: <see cref="Application"/> counts every

@@ -18,6 +18,8 @@ namespace Sessions.Abstractions.Recordings;
 /// <param name="FailureReason">Why the recording or its upload failed.</param>
 /// <param name="LastEventAt">The latest event time seen (last-seen).</param>
 /// <param name="Timeline">The entity's timeline; null in list items.</param>
+/// <param name="StreamDisconnectedAt">While its stream (FastPix) is disconnected: when it disconnected; null otherwise.</param>
+/// <param name="StreamReconnectBy">While its stream is disconnected: when the stream's reconnect window closes. Unless the stream is back by then, the recording is <c>stopped</c> at <paramref name="StreamDisconnectedAt"/> (<see cref="RecordingStreamRules"/>).</param>
 [GenerateSerializer, Immutable, Alias("Sessions.Abstractions.Recordings.RecordingSnapshot")]
 public sealed record RecordingSnapshot(
     [property: Id(0)] string Provider,
@@ -33,4 +35,6 @@ public sealed record RecordingSnapshot(
     [property: Id(10)] DateTimeOffset? DownloadUrlExpiresAt,
     [property: Id(11)] string? FailureReason,
     [property: Id(12)] DateTimeOffset LastEventAt,
-    [property: Id(13)] IReadOnlyList<TimelineEntry>? Timeline);
+    [property: Id(13)] IReadOnlyList<TimelineEntry>? Timeline,
+    [property: Id(14)] DateTimeOffset? StreamDisconnectedAt = null,
+    [property: Id(15)] DateTimeOffset? StreamReconnectBy = null);

@@ -6,12 +6,12 @@ namespace Sessions.Abstractions.Sessions;
 /// <summary>One session (channel, meeting, room) as the API shows it.</summary>
 /// <param name="Provider">The provider kind.</param>
 /// <param name="Id">The provider's session id.</param>
-/// <param name="Status"><c>active</c> (also while no status event was seen) or <c>ended</c>.</param>
+/// <param name="Status"><c>active</c> (also while no status event was seen) or <c>ended</c> (by its provider, or by silence: <see cref="SessionSilenceRules"/>).</param>
 /// <param name="StartedAt">The earliest <c>active</c> event's time.</param>
 /// <param name="EndedAt">The time of the winning <c>ended</c> event; null while active.</param>
 /// <param name="Title">The session's title or room name, when the provider gives one.</param>
 /// <param name="Organizer">Who organised the session, when the provider says.</param>
-/// <param name="EndReason">Why the session ended, when the provider says; null while active.</param>
+/// <param name="EndReason">Why the session ended, when the provider says; <c>silent</c> when the tracker's clock ended it (<see cref="SessionSilenceRules"/>); null while active.</param>
 /// <param name="Participants">Everyone who joined or left, by id; null in list items.</param>
 /// <param name="ParticipantCount">How many participants are present now.</param>
 /// <param name="PeakParticipants">The most participants present at one time.</param>

@@ -5,6 +5,7 @@ using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Indexing;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
+using Sessions.Grains.Indexing;
 using Sessions.Grains.Notifications;
 using Sessions.Grains.Storage;
 
@@ -24,6 +25,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     IEntityJournal journal,
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
+    IEntryAging<TSnapshot> aging,
     ILogger logger) : Grain, IEntityGrain<TSnapshot>
     where TState : class, new()
     where TSnapshot : class
@@ -99,7 +101,9 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
             return false;
         }
 
-        if (record.State.FinishedObservedAt is not { } finished || finished >= finishedBefore)
+        // Finished as the index judges it: by its provider, or by the tracker's clock (a session silent for hours).
+        var finishedAt = record.State.FinishedObservedAt ?? (Entry() is { } entry ? aging.AsOf(entry, time.GetUtcNow()).FinishedAt : null);
+        if (finishedAt is not { } finished || finished >= finishedBefore)
         {
             return false;
         }
@@ -240,14 +244,23 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
 
     private void Publish(bool notify)
     {
+        if (Entry() is { } entry)
+        {
+            Shard().UpsertAsync(entry, notify).Ignore();
+        }
+    }
+
+    /// <summary>What the index files of this entity, as its events leave it; null while nothing is stored.</summary>
+    private IndexEntry<TSnapshot>? Entry()
+    {
         var header = EntityLog.Header(record.State, Key);
         if (header is null)
         {
-            return;
+            return null;
         }
 
         var state = record.State.State;
-        var entry = new IndexEntry<TSnapshot>(
+        return new IndexEntry<TSnapshot>(
             TMachine.Kind,
             header.Provider,
             header.Id,
@@ -259,7 +272,6 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
             header.LastEventAt,
             TMachine.ListItem(state, header),
             TMachine.SearchTerms(state));
-        Shard().UpsertAsync(entry, notify).Ignore();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} {Key}: journal append failed; deactivating so the next call reloads")]

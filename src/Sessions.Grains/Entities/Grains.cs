@@ -8,6 +8,7 @@ using Sessions.Abstractions.Recordings;
 using Sessions.Abstractions.Servers;
 using Sessions.Abstractions.Sessions;
 using Sessions.Grains.Clients;
+using Sessions.Grains.Indexing;
 using Sessions.Grains.Livestreams;
 using Sessions.Grains.Recordings;
 using Sessions.Grains.Servers;
@@ -26,7 +27,8 @@ public sealed class ServerGrain(
     IEntityJournal journal,
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<ServerGrain> logger) : EntityGrain<ServerState, ServerSnapshot, ServerStateMachine>(record, journal, snapshots, time, logger), IServerGrain;
+    IEntryAging<ServerSnapshot> aging,
+    ILogger<ServerGrain> logger) : EntityGrain<ServerState, ServerSnapshot, ServerStateMachine>(record, journal, snapshots, time, aging, logger), IServerGrain;
 
 /// <summary>One session.</summary>
 [GrainType("session"), PreferLocalPlacement]
@@ -35,7 +37,8 @@ public sealed class SessionGrain(
     IEntityJournal journal,
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<SessionGrain> logger) : EntityGrain<SessionState, SessionSnapshot, SessionStateMachine>(record, journal, snapshots, time, logger), ISessionGrain;
+    IEntryAging<SessionSnapshot> aging,
+    ILogger<SessionGrain> logger) : EntityGrain<SessionState, SessionSnapshot, SessionStateMachine>(record, journal, snapshots, time, aging, logger), ISessionGrain;
 
 /// <summary>One recording.</summary>
 [GrainType("recording"), PreferLocalPlacement]
@@ -44,7 +47,8 @@ public sealed class RecordingGrain(
     IEntityJournal journal,
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<RecordingGrain> logger) : EntityGrain<RecordingState, RecordingSnapshot, RecordingStateMachine>(record, journal, snapshots, time, logger), IRecordingGrain;
+    IEntryAging<RecordingSnapshot> aging,
+    ILogger<RecordingGrain> logger) : EntityGrain<RecordingState, RecordingSnapshot, RecordingStateMachine>(record, journal, snapshots, time, aging, logger), IRecordingGrain;
 
 /// <summary>One livestream.</summary>
 [GrainType("livestream"), PreferLocalPlacement]
@@ -53,7 +57,8 @@ public sealed class LivestreamGrain(
     IEntityJournal journal,
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, journal, snapshots, time, logger), ILivestreamGrain;
+    IEntryAging<LivestreamSnapshot> aging,
+    ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, journal, snapshots, time, aging, logger), ILivestreamGrain;
 
 /// <summary>One client of a provider application.</summary>
 [GrainType("client"), PreferLocalPlacement]
@@ -62,4 +67,5 @@ public sealed class ClientGrain(
     IEntityJournal journal,
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
-    ILogger<ClientGrain> logger) : EntityGrain<ClientState, ClientSnapshot, ClientStateMachine>(record, journal, snapshots, time, logger), IClientGrain;
+    IEntryAging<ClientSnapshot> aging,
+    ILogger<ClientGrain> logger) : EntityGrain<ClientState, ClientSnapshot, ClientStateMachine>(record, journal, snapshots, time, aging, logger), IClientGrain;

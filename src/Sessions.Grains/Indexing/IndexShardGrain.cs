@@ -18,9 +18,10 @@ namespace Sessions.Grains.Indexing;
 /// storage which entities of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks
 /// and messages in flight) and has each of them file itself again. An entity also re-files when it activates and when
 /// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
-/// Time moves entries too (a server falls silent): the kind's <see cref="IEntryAging{TItem}"/> is applied to each entry
-/// filed, to all of them when the shard loads and, on the write-behind timer, every sweep interval; what it changes is
-/// written like any other change. A change of an entry's <c>health</c> facet, by an event or by the clock, is told to
+/// Time moves entries too (a server falls silent, a session or client never ends): the kind's
+/// <see cref="IEntryAging{TItem}"/> is applied to each entry filed, to all of them when the shard loads and, on the
+/// write-behind timer, every sweep interval; what it changes is written like any other change, and a status the clock
+/// changed is told to subscribers. A change of an entry's <c>health</c> facet, by an event or by the clock, is told to
 /// subscribers and stored as a <c>server.health</c> notification (health is judged here, not in the entity's commit).
 /// The notification is stored before the entry that shows the new health is written, so a crash in between can only
 /// announce a change twice, never lose it: the stored entries hold the health last announced, and the sweep on loading
@@ -175,13 +176,24 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         await FlushAsync();
     }
 
-    /// <summary>Puts every entry through the clock as of <paramref name="now"/>, announcing each health change it makes.</summary>
+    /// <summary>Puts every entry through the clock as of <paramref name="now"/>, announcing each status and health change it makes.</summary>
     private void Sweep(DateTimeOffset now)
     {
         _nextSweep = now + (_aging.SweepInterval ?? TimeSpan.Zero);
         foreach (var (before, after) in _index.Reclassify(entry => _aging.AsOf(entry, now)))
         {
+            NotifyStatus(before, after, now);
             NotifyHealth(before, after, now);
+        }
+    }
+
+    /// <summary>The clock ended an entity (a session or client silent for hours): the live stream hears of it like any change.</summary>
+    private void NotifyStatus(IndexEntry<TItem> before, IndexEntry<TItem> after, DateTimeOffset at)
+    {
+        if (after.Status != before.Status)
+        {
+            var notice = new EntityChangeNotice(after.Kind, after.Provider, after.Id, after.Status, at);
+            _observers.Notify(o => o.OnChangeAsync(notice));
         }
     }
 

@@ -59,7 +59,9 @@ public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState
     /// <summary>
     /// After a status event: a <c>stopped</c> event, at the time it ended, for each recording of the stream whose end is
     /// known (type <c>livestream.{word}</c>, the stream word that ended it). Every status event repeats them, so a
-    /// retry or a late event that moves an end is told; the recordings answer repeats as duplicates.
+    /// retry or a late event that moves an end is told; the recordings answer repeats as duplicates. Each recording whose
+    /// end is not known yet is told the stream's newest word after its start (type <c>stream.{word}</c>), with the
+    /// window's end while the stream is disconnected, so the tracker's clock can stop it if nothing more is ever sent.
     /// </summary>
     public static IReadOnlyList<CanonicalEvent> FollowUps(LivestreamState state, CanonicalEvent evt)
     {
@@ -82,6 +84,16 @@ public sealed class LivestreamStateMachine : IEntityStateMachine<LivestreamState
                 DedupeKey = $"{evt.Provider}:{evt.EntityId}:recording-ended:{end.RecordingId}:{end.EndedAt.UtcTicks}",
                 Change = new RecordingStatusChanged(
                     RecordingStatus.Stopped, end.EndedBy, Details: new RecordingDetails(StoppedAt: end.EndedAt)),
+            }),
+            .. StreamRecordings.Open(state).Select(open => new CanonicalEvent
+            {
+                Type = StreamRecordings.StreamTypePrefix + open.Latest.ProviderStatus,
+                Provider = evt.Provider,
+                Kind = EntityKind.Recording,
+                EntityId = open.RecordingId,
+                OccurredAt = open.Latest.At,
+                DedupeKey = $"{evt.Provider}:{evt.EntityId}:recording-stream:{open.RecordingId}:{open.Latest.Key}",
+                Change = new RecordingStreamStatus(open.Latest.Status, open.ReconnectBy),
             }),
         ];
     }

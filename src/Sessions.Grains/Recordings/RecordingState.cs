@@ -34,4 +34,7 @@ public sealed class RecordingState
     [Id(9)] public Register<DateTimeOffset?> DownloadUrlExpiresAt { get; set; } = new();
 
     [Id(10)] public Register<string?> FailureReason { get; set; } = new();
+
+    /// <summary>The newest word of its stream after it started (time-first): while disconnected, when the reconnect window closes; null otherwise.</summary>
+    [Id(11)] public Register<DateTimeOffset?> StreamReconnectBy { get; set; } = new();
 }

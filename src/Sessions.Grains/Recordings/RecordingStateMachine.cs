@@ -13,7 +13,8 @@ namespace Sessions.Grains.Recordings;
 /// states are sticky; event time, then dedupe key, decide between events of one status. Failed outranks ready: a
 /// failure reported for a recording (a LiveSwitch move or mux failure, a StreamRec upload failure) means its file cannot
 /// be trusted even if a ready was announced. Expired outranks both: afterwards nothing is downloadable. Details are
-/// last-writer-wins per field by event time among the events that carry them; the session is the first one named.
+/// last-writer-wins per field by event time among the events that carry them; the session is the first one named. A
+/// recording of a stream (FastPix) also keeps its stream's newest word, for <see cref="RecordingStreamRules"/>.
 /// </summary>
 public sealed class RecordingStateMachine : IEntityStateMachine<RecordingState, RecordingSnapshot>
 {
@@ -25,6 +26,13 @@ public sealed class RecordingStateMachine : IEntityStateMachine<RecordingState, 
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(evt);
+        if (evt.Change is RecordingStreamStatus stream)
+        {
+            var previous = ListItem(state, Nobody);
+            state.StreamReconnectBy.KeepHighest(EventStamp.TimeFirst(evt.OccurredAt, (int)stream.Status, evt.DedupeKey), stream.ReconnectBy);
+            return ListItem(state, Nobody) != previous;
+        }
+
         if (evt.Change is not RecordingStatusChanged change)
         {
             return false;
@@ -114,6 +122,8 @@ public sealed class RecordingStateMachine : IEntityStateMachine<RecordingState, 
             state.DownloadUrlExpiresAt.Value,
             state.FailureReason.Value,
             header.LastEventAt,
-            timeline);
+            timeline,
+            state.StreamReconnectBy.Value is null ? null : state.StreamReconnectBy.Stamp?.At,
+            state.StreamReconnectBy.Value);
     }
 }

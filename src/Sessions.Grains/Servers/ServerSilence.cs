@@ -10,16 +10,13 @@ namespace Sessions.Grains.Servers;
 /// Silence for the server index: an entry whose server should be up and has been silent for
 /// <see cref="FleetOptions.SilentAfter"/> is refiled as <c>down</c> (<c>silent</c>), in its item and its <c>health</c>
 /// facet, so lists, filters and fleet counts agree; the server's next event files it healthy again. The shards sweep
-/// every twentieth of the threshold (between 1 and 15 s), so a server is reported silent at most that late.
+/// as <see cref="AgingSweep"/> says, so a server is reported silent at most that late.
 /// </summary>
 public sealed class ServerSilence(IOptions<FleetOptions> options) : IEntryAging<ServerSnapshot>
 {
-    private static readonly TimeSpan MinSweep = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxSweep = TimeSpan.FromSeconds(15);
-
     private readonly TimeSpan _silentAfter = options.Value.SilentAfter;
 
-    public TimeSpan? SweepInterval => TimeSpan.FromTicks(Math.Clamp(_silentAfter.Ticks / 20, MinSweep.Ticks, MaxSweep.Ticks));
+    public TimeSpan? SweepInterval => AgingSweep.For(_silentAfter);
 
     public IndexEntry<ServerSnapshot> AsOf(IndexEntry<ServerSnapshot> entry, DateTimeOffset now)
     {

@@ -1,8 +1,10 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Clients;
 using Sessions.Abstractions.Entities;
 using Sessions.Canonical;
+using Sessions.Grains.Indexing;
 using Sessions.Service.Queries;
 
 namespace Sessions.Service.Endpoints;
@@ -37,8 +39,15 @@ public static class ClientEndpoints
         EntityQueries.ListAsync<ClientSnapshot, ClientStatus>(
             index, status, provider, EntityQueries.Facets((ClientFacets.Application, application)), new(q, since, until), limit, cursor);
 
-    public static Task<Results<Ok<ClientSnapshot>, ProblemHttpResult>> GetClientAsync(string provider, string id, IGrainFactory grains) =>
-        EntityQueries.GetAsync<IClientGrain, ClientSnapshot>(grains, provider, id);
+    /// <summary>One client, judged at the tracker's clock (a registered client silent past <c>Silence:ClientUnregistersAfter</c> is unregistered).</summary>
+    public static Task<Results<Ok<ClientSnapshot>, ProblemHttpResult>> GetClientAsync(
+        string provider, string id, IGrainFactory grains, TimeProvider time, IOptions<SilenceOptions> silence)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(silence);
+        return EntityQueries.GetAsync<IClientGrain, ClientSnapshot>(
+            grains, provider, id, client => ClientSilenceRules.AsOf(client, time.GetUtcNow(), silence.Value.ClientUnregistersAfter));
+    }
 
     public static async Task<Ok<Page<ApplicationCounts>>> ListApplicationsAsync(IndexReader index)
     {

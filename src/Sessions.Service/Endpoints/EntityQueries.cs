@@ -59,7 +59,12 @@ public static class EntityQueries
     }
 
     /// <summary>The entity <paramref name="provider"/>/<paramref name="id"/> with its timeline, or 404 when it was never seen.</summary>
-    public static async Task<Results<Ok<TSnapshot>, ProblemHttpResult>> GetAsync<TGrain, TSnapshot>(IGrainFactory grains, string provider, string id)
+    /// <remarks>
+    /// <paramref name="asOf"/> judges it at the tracker's clock with the rule the index shards apply to the lists (a silent
+    /// server is down, a silent session ended), so the entity and the lists agree; null for kinds only events move.
+    /// </remarks>
+    public static async Task<Results<Ok<TSnapshot>, ProblemHttpResult>> GetAsync<TGrain, TSnapshot>(
+        IGrainFactory grains, string provider, string id, Func<TSnapshot, TSnapshot>? asOf = null)
         where TGrain : IEntityGrain<TSnapshot>
         where TSnapshot : class
     {
@@ -67,7 +72,7 @@ public static class EntityQueries
         var snapshot = await grains.GetGrain<TGrain>(EntityKey.Of(provider, id)).GetAsync();
         return snapshot is null
             ? NotFound($"No {StatusWords.Of(SnapshotKinds.Of<TSnapshot>())} '{id}' from provider '{provider}' has been seen.")
-            : TypedResults.Ok(snapshot);
+            : TypedResults.Ok(asOf is null ? snapshot : asOf(snapshot));
     }
 
     /// <summary>The facet filters a list request sets; parameters left out filter nothing.</summary>

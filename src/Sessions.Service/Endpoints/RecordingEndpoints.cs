@@ -25,6 +25,10 @@ public static class RecordingEndpoints
         [Description(ListSearch.UntilDescription)] DateTimeOffset? until, int? limit, string? cursor) =>
         EntityQueries.ListAsync<RecordingSnapshot, RecordingStatus>(index, status, provider, null, new(q, since, until), limit, cursor);
 
-    public static Task<Results<Ok<RecordingSnapshot>, ProblemHttpResult>> GetRecordingAsync(string provider, string id, IGrainFactory grains) =>
-        EntityQueries.GetAsync<IRecordingGrain, RecordingSnapshot>(grains, provider, id);
+    /// <summary>One recording, judged at the tracker's clock (one whose stream stayed disconnected past its reconnect window is stopped).</summary>
+    public static Task<Results<Ok<RecordingSnapshot>, ProblemHttpResult>> GetRecordingAsync(string provider, string id, IGrainFactory grains, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return EntityQueries.GetAsync<IRecordingGrain, RecordingSnapshot>(grains, provider, id, recording => RecordingStreamRules.AsOf(recording, time.GetUtcNow()));
+    }
 }

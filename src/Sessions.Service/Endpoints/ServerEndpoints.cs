@@ -77,15 +77,13 @@ public static class ServerEndpoints
     }
 
     /// <summary>One server, its health judged at the tracker's clock (a server silent past <c>Fleet:SilentAfter</c> is down).</summary>
-    public static async Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(
+    public static Task<Results<Ok<ServerSnapshot>, ProblemHttpResult>> GetServerAsync(
         string provider, string id, IGrainFactory grains, TimeProvider time, IOptions<FleetOptions> fleet)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(fleet);
-        var result = await EntityQueries.GetAsync<IServerGrain, ServerSnapshot>(grains, provider, id);
-        return result.Result is Ok<ServerSnapshot> { Value: { } server }
-            ? TypedResults.Ok(ServerHealthRules.AsOf(server, time.GetUtcNow(), fleet.Value.SilentAfter))
-            : result;
+        return EntityQueries.GetAsync<IServerGrain, ServerSnapshot>(
+            grains, provider, id, server => ServerHealthRules.AsOf(server, time.GetUtcNow(), fleet.Value.SilentAfter));
     }
 
     public static async Task<Ok<Fleet>> GetFleetAsync(IndexReader index)

@@ -1,8 +1,10 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
 using Sessions.Abstractions.Sessions;
 using Sessions.Canonical;
+using Sessions.Grains.Indexing;
 using Sessions.Service.Queries;
 
 namespace Sessions.Service.Endpoints;
@@ -25,6 +27,13 @@ public static class SessionEndpoints
         [Description(ListSearch.UntilDescription)] DateTimeOffset? until, int? limit, string? cursor) =>
         EntityQueries.ListAsync<SessionSnapshot, SessionStatus>(index, status, provider, null, new(q, since, until), limit, cursor);
 
-    public static Task<Results<Ok<SessionSnapshot>, ProblemHttpResult>> GetSessionAsync(string provider, string id, IGrainFactory grains) =>
-        EntityQueries.GetAsync<ISessionGrain, SessionSnapshot>(grains, provider, id);
+    /// <summary>One session, judged at the tracker's clock (an active session silent past <c>Silence:SessionEndsAfter</c> is ended).</summary>
+    public static Task<Results<Ok<SessionSnapshot>, ProblemHttpResult>> GetSessionAsync(
+        string provider, string id, IGrainFactory grains, TimeProvider time, IOptions<SilenceOptions> silence)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(silence);
+        return EntityQueries.GetAsync<ISessionGrain, SessionSnapshot>(
+            grains, provider, id, session => SessionSilenceRules.AsOf(session, time.GetUtcNow(), silence.Value.SessionEndsAfter));
+    }
 }

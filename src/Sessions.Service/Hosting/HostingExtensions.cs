@@ -43,6 +43,10 @@ public static class HostingExtensions
         services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName)
             .Validate(o => o.SilentAfter > TimeSpan.Zero, "Fleet:SilentAfter must be a positive time span, for example 00:05:00.")
             .ValidateOnStart();
+        services.AddOptions<SilenceOptions>().BindConfiguration(SilenceOptions.SectionName)
+            .Validate(o => o.SessionEndsAfter > TimeSpan.Zero, "Silence:SessionEndsAfter must be a positive time span, for example 06:00:00.")
+            .Validate(o => o.ClientUnregistersAfter > TimeSpan.Zero, "Silence:ClientUnregistersAfter must be a positive time span, for example 1.00:00:00.")
+            .ValidateOnStart();
         services.AddEntryAging();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageWriteHealth>();

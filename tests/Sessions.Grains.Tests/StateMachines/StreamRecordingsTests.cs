@@ -59,8 +59,30 @@ public sealed class StreamRecordingsTests
         Assert.Empty(FollowUps(Status(LivestreamStatus.Idle, -10, "idle"), RecordingStarted(0)));
     }
 
-    /// <summary>The follow-ups after the last event, with all of <paramref name="events"/> folded in.</summary>
-    private static IReadOnlyList<CanonicalEvent> FollowUps(params CanonicalEvent[] events)
+    [Fact]
+    public void ARunningRecordingHearsItsStreamsNewestWordWithTheWindowsEndWhileDisconnected()
+    {
+        var away = Assert.Single(StreamWords(RecordingStarted(0), Status(LivestreamStatus.Disconnected, 100, "disconnected")));
+        Assert.Equal(("rec-1", T0.AddSeconds(100), "stream.disconnected"), (away.EntityId, away.OccurredAt, away.Type));
+        Assert.Equal(new RecordingStreamStatus(LivestreamStatus.Disconnected, T0.AddSeconds(160)), away.Change);
+
+        // Back within the window: the recording hears it, with no window to wait for.
+        var back = Assert.Single(StreamWords(RecordingStarted(0), Status(LivestreamStatus.Disconnected, 100, "disconnected"), Status(LivestreamStatus.Live, 130, "active")));
+        Assert.Equal(new RecordingStreamStatus(LivestreamStatus.Live), back.Change);
+
+        // Once its end is known it hears only the stop.
+        Assert.Empty(StreamWords(RecordingStarted(0), Status(LivestreamStatus.Idle, 600, "idle")));
+    }
+
+    /// <summary>The recordings' stops after the last event, with all of <paramref name="events"/> folded in.</summary>
+    private static IReadOnlyList<CanonicalEvent> FollowUps(params CanonicalEvent[] events) =>
+        [.. AllFollowUps(events).Where(e => e.Change is RecordingStatusChanged)];
+
+    /// <summary>The stream words told to running recordings after the last event.</summary>
+    private static IReadOnlyList<CanonicalEvent> StreamWords(params CanonicalEvent[] events) =>
+        [.. AllFollowUps(events).Where(e => e.Change is RecordingStreamStatus)];
+
+    private static IReadOnlyList<CanonicalEvent> AllFollowUps(CanonicalEvent[] events)
     {
         var (state, _) = Livestream(events);
         return LivestreamStateMachine.FollowUps(state, events[^1]);

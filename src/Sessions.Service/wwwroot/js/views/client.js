@@ -25,6 +25,7 @@ export default {
         facts([
           ['Application', c.applicationId && h('a', { href: `#/applications/${encodeURIComponent(c.applicationId)}` }, c.applicationId)],
           ['Status since', c.since && h('span', null, ago(c.since), ' · ', when(c.since))],
+          ['Unregistered by', c.unregisterReason === 'silent' ? 'silence: not heard from for Silence:ClientUnregistersAfter' : c.unregisterReason],
           ['Last event', h('span', null, ago(c.lastEventAt), ' · ', when(c.lastEventAt))],
           ['First seen', when(c.firstSeenAt)],
           ['User', [c.userAlias, c.userId && `(${c.userId})`].filter(Boolean).join(' ') || null],

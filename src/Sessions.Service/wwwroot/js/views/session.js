@@ -41,7 +41,7 @@ export default {
         facts([
           ['Started', when(session.startedAt)],
           ['Ended', session.endedAt && when(session.endedAt)],
-          ['End reason', session.endReason],
+          ['End reason', session.endReason === 'silent' ? 'silent: not heard from for Silence:SessionEndsAfter' : session.endReason],
           ['Organizer', session.organizer],
           ['Last event', ago(session.lastEventAt)],
           session.linkedSessions?.length > 0 && ['Linked sessions', h('span', { class: 'link-list' },
