@@ -29,15 +29,17 @@ public sealed class StartupTests
         Assert.Contains("Fleet:SilentAfter must be a positive time span", service.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AnUnreadableRetryScheduleStopsTheServiceWithAMessageNamingTheKey()
+    [Theory]
+    [InlineData("Notifications:RetrySchedule", "5s,soon", "Notifications:RetrySchedule is '5s,soon'")]
+    [InlineData("Notifications:DeliveryRetention", "00:00:00", "Notifications:DeliveryRetention is 00:00:00: it must be a positive time span")]
+    public async Task ABadNotificationSettingStopsTheServiceWithAMessageNamingTheKey(string key, string value, string message)
     {
-        await using var service = ServiceProcess.Start(new Dictionary<string, string> { ["Notifications:RetrySchedule"] = "5s,soon" });
+        await using var service = ServiceProcess.Start(new Dictionary<string, string> { [key] = value });
 
         var exitCode = await service.WaitForExitAsync(StartTimeout, TestContext.Current.CancellationToken);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("Notifications:RetrySchedule is '5s,soon'", service.Output, StringComparison.Ordinal);
+        Assert.Contains(message, service.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,13 @@ public interface INotificationStore
 
     Task<Delivery?> GetDeliveryAsync(string subscriptionId, string deliveryId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes up to <paramref name="limit"/> finished (succeeded or failed) deliveries created before
+    /// <paramref name="before"/>, with the records of which outbox rows they carried, and up to as many outbox rows stored
+    /// before it that every subscription has read past; pending deliveries stay. Returns how many it removed.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
+
     /// <summary>Pending deliveries per subscription (the backlog).</summary>
     Task<IReadOnlyDictionary<string, long>> BacklogAsync(CancellationToken cancellationToken);
 }

@@ -9,13 +9,15 @@ public sealed class InMemoryNotificationStore(TimeProvider time) : INotification
     private readonly Dictionary<(string Subscription, int Shard), long> _cursors = [];
     private readonly HashSet<(string Subscription, long OutboxSeq)> _delivered = [];
     private readonly List<Delivery> _deliveries = [];
+    private long _lastSeq;
+    private long _lastDeliverySeq;
 
     /// <summary>Stores one notification; called inside the journal's append, so both happen or neither.</summary>
     public void Append(OutboxEntry entry)
     {
         lock (_lock)
         {
-            _outbox.Add(new OutboxRow(_outbox.Count + 1, time.GetUtcNow(), entry));
+            _outbox.Add(new OutboxRow(++_lastSeq, time.GetUtcNow(), entry));
         }
     }
 
@@ -130,7 +132,7 @@ public sealed class InMemoryNotificationStore(TimeProvider time) : INotification
             _delivered.UnionWith(seqs);
             foreach (var delivery in deliveries)
             {
-                _deliveries.Add(delivery with { Seq = _deliveries.Count == 0 ? 1 : _deliveries[^1].Seq + 1 });
+                _deliveries.Add(delivery with { Seq = ++_lastDeliverySeq });
             }
 
             if (cursor is { } position)
@@ -189,6 +191,23 @@ public sealed class InMemoryNotificationStore(TimeProvider time) : INotification
         }
     }
 
+    public Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var deliveries = _deliveries.Where(d => d.Status is not DeliveryStatus.Pending && d.CreatedAt < before).Take(limit).ToList();
+            foreach (var delivery in deliveries)
+            {
+                _deliveries.Remove(delivery);
+                _delivered.ExceptWith(delivery.OutboxSeqs.Select(seq => (delivery.SubscriptionId, seq)));
+            }
+
+            var rows = _outbox.Where(r => r.RecordedAt < before && _subscriptions.Values.All(s => Passed(s, r))).Take(limit).ToHashSet();
+            _outbox.RemoveAll(rows.Contains);
+            return Task.FromResult(deliveries.Count + rows.Count);
+        }
+    }
+
     public Task<IReadOnlyDictionary<string, long>> BacklogAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -199,4 +218,8 @@ public sealed class InMemoryNotificationStore(TimeProvider time) : INotification
                 .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal));
         }
     }
+
+    /// <summary>Whether <paramref name="subscription"/>'s dispatcher has read past <paramref name="row"/> (or never will: it was stored before the subscription).</summary>
+    private bool Passed(Subscription subscription, OutboxRow row) =>
+        row.RecordedAt < subscription.CreatedAt || (_cursors.TryGetValue((subscription.Id, row.Entry.Shard), out var cursor) && cursor >= row.Seq);
 }

@@ -10,12 +10,15 @@ namespace Sessions.Grains.Notifications;
 /// the rows its subscription wants into deliveries (the cursor moves in the same transaction), then sends what is due:
 /// per entity only the oldest unfinished delivery (batch subscriptions: only the oldest of the shard), different
 /// entities at once up to <see cref="NotificationOptions.MaxConcurrentSends"/>. Everything it knows is in the
-/// <see cref="INotificationStore"/>, so any activation on any silo carries on where another stopped.
+/// <see cref="INotificationStore"/>, so any activation on any silo carries on where another stopped. It ticks when woken
+/// (a commit that stored rows it wants, an API call), at once again while it has more than one tick takes (a full page
+/// of the outbox, more rounds of sends), and otherwise every <see cref="NotificationOptions.PollInterval"/>.
 /// </summary>
 /// <remarks>
 /// PostgreSQL hands out sequence numbers before commit, so a row may become visible after a higher one: the cursor only
 /// moves past rows older than <see cref="SettleTime"/>, and the rows after it are read again each tick, a row that
-/// already has a delivery being skipped.
+/// already has a delivery being skipped. Between polls a tick reads on from the last row this activation read; a poll
+/// reads again from the cursor.
 /// </remarks>
 [GrainType("notification-dispatcher")]
 public sealed partial class NotificationDispatcherGrain(
@@ -38,6 +41,12 @@ public sealed partial class NotificationDispatcherGrain(
     private string _subscriptionId = "";
     private int _shard;
     private IGrainTimer? _timer;
+
+    /// <summary>The last outbox row this activation read (later ticks between polls read on from it).</summary>
+    private long _readThrough;
+
+    /// <summary>When this activation last read the outbox from its cursor.</summary>
+    private DateTimeOffset _readFromCursorAt = DateTimeOffset.MinValue;
 
     /// <summary>The key of the dispatcher of <paramref name="subscriptionId"/>'s <paramref name="shard"/>.</summary>
     public static string KeyOf(string subscriptionId, int shard) => $"{subscriptionId}/{shard.ToString(CultureInfo.InvariantCulture)}";
@@ -69,10 +78,16 @@ public sealed partial class NotificationDispatcherGrain(
                 return;
             }
 
-            await ScanAsync(subscription, cancellationToken);
+            var more = await ScanAsync(subscription, cancellationToken);
             if (!subscription.Disabled)
             {
-                await SendDueAsync(subscription, cancellationToken);
+                more |= await SendDueAsync(subscription, cancellationToken);
+            }
+
+            if (more)
+            {
+                // The next tick follows this one at once (a wake meanwhile does the same; a failure waits for the poll).
+                _timer?.Change(TimeSpan.Zero, options.Value.PollInterval);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -82,37 +97,51 @@ public sealed partial class NotificationDispatcherGrain(
         }
     }
 
-    /// <summary>New outbox rows of this shard into deliveries, and the cursor past the rows that have settled.</summary>
-    private async Task ScanAsync(Subscription subscription, CancellationToken cancellationToken)
+    /// <summary>
+    /// New outbox rows of this shard into deliveries, and the cursor past the rows that have settled; true when it read a
+    /// full page (more rows wait).
+    /// </summary>
+    private async Task<bool> ScanAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         var cursor = await store.ReadCursorAsync(_subscriptionId, _shard, cancellationToken);
+        var now = time.GetUtcNow();
+        var fromCursor = now - _readFromCursorAt >= options.Value.PollInterval;
+        if (fromCursor)
+        {
+            _readFromCursorAt = now;
+        }
 
         // Before its first scan a subscription starts with what was stored since it was created.
         var rows = await store.ReadOutboxAsync(
-            _shard, cursor ?? 0, cursor is null ? subscription.CreatedAt : DateTimeOffset.UnixEpoch, ScanLimit, cancellationToken);
+            _shard, fromCursor ? cursor ?? 0 : Math.Max(cursor ?? 0, _readThrough), cursor is null ? subscription.CreatedAt : DateTimeOffset.UnixEpoch,
+            ScanLimit, cancellationToken);
         if (rows.Count == 0)
         {
-            return;
+            return false;
         }
 
-        var settledBefore = time.GetUtcNow() - SettleTime;
-        var settled = rows.TakeWhile(r => r.RecordedAt < settledBefore).LastOrDefault()?.Seq ?? cursor;
+        // Only a read from the cursor sees every row the cursor would pass.
+        var settledBefore = now - SettleTime;
+        var settled = fromCursor ? rows.TakeWhile(r => r.RecordedAt < settledBefore).LastOrDefault()?.Seq ?? cursor : cursor;
 
         // A disabled subscription hears nothing of what happens meanwhile (a replay can fetch it later).
         var wanted = subscription.Disabled ? [] : rows.Where(r => subscription.Matches(r.Entry)).ToList();
         var delivered = await store.DeliveredSeqsAsync(_subscriptionId, [.. wanted.Select(r => r.Seq)], cancellationToken);
         var fresh = wanted.Where(r => !delivered.Contains(r.Seq)).ToList();
-        if (fresh.Count == 0 && settled == cursor)
+        if (fresh.Count > 0 || settled != cursor)
         {
-            return;
+            await store.AddDeliveriesAsync(_subscriptionId, _shard, settled, Deliveries.For(subscription, _shard, fresh, options.Value.MaxBatch, now));
         }
 
-        var deliveries = Deliveries.For(subscription, _shard, fresh, options.Value.MaxBatch, time.GetUtcNow());
-        await store.AddDeliveriesAsync(_subscriptionId, _shard, settled, deliveries);
+        _readThrough = Math.Max(_readThrough, rows[^1].Seq);
+        return rows.Count == ScanLimit;
     }
 
-    /// <summary>Sends the deliveries that are due, round after round while the next ones of their entities are due too.</summary>
-    private async Task SendDueAsync(Subscription subscription, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the deliveries that are due, round after round while the next ones of their entities are due too; true when
+    /// it stopped at <see cref="MaxRounds"/> with more to send.
+    /// </summary>
+    private async Task<bool> SendDueAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(options.Value.MaxConcurrentSends);
         for (var round = 0; round < MaxRounds; round++)
@@ -123,7 +152,7 @@ public sealed partial class NotificationDispatcherGrain(
             var due = heads.Where(d => d.NextAttemptAt is not { } next || next <= now).ToList();
             if (due.Count == 0)
             {
-                return;
+                return false;
             }
 
             var results = await Task.WhenAll(due.Select(async delivery =>
@@ -141,9 +170,11 @@ public sealed partial class NotificationDispatcherGrain(
 
             if (await DisableIfDueAsync(subscription, results, cancellationToken) || !results.Any(r => r.Succeeded))
             {
-                return;
+                return false;
             }
         }
+
+        return true;
     }
 
     /// <summary>One attempt at one delivery, stored with its outcome: succeeded, retried later, or failed for good.</summary>

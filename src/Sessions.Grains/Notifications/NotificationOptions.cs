@@ -25,6 +25,12 @@ public sealed class NotificationOptions
     /// <summary>How often each dispatcher looks for new changes and due retries (commits and API calls also wake it).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long finished (succeeded or failed) deliveries stay listed, counted from their creation, and how long outbox
+    /// rows every subscription has read stay for replays; pending deliveries stay until they finish.
+    /// </summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How many deliveries (of different entities) one dispatcher sends at once.</summary>
     public int MaxConcurrentSends { get; set; } = 8;
 

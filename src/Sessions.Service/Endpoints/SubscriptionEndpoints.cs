@@ -102,20 +102,23 @@ public static class SubscriptionEndpoints
             .WithSummary("Sends a ping event now (202 with its delivery; follow it in the delivery log).");
         group.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListDeliveries")
             .WithSummary("Deliveries, newest first, with their attempts.")
-            .WithDescription("status: pending, succeeded or failed. limit: 1 to 500, default 50. cursor: nextCursor of the previous page.");
+            .WithDescription("status: pending, succeeded or failed. limit: 1 to 500, default 50. cursor: nextCursor of the previous page. " +
+                "Succeeded and failed deliveries are kept for Notifications:DeliveryRetention (default 7 days) from their creation; pending ones until they finish.");
         group.MapPost("/{id}/deliveries/{deliveryId}/retry", RetryAsync).WithName("RetryDelivery")
             .WithSummary("Tries a delivery again now (a failed one gets one more attempt, in its entity's order).");
         group.MapPost("/{id}/replay", ReplayAsync).WithName("ReplaySubscription")
-            .WithSummary($"Re-sends every matching change since a moment ({{\"since\": ISO-8601}}), at most {MaxReplay}, as new deliveries.");
+            .WithSummary($"Re-sends every matching change since a moment ({{\"since\": ISO-8601}}), at most {MaxReplay}, as new deliveries.")
+            .WithDescription("Changes are kept for replays for Notifications:DeliveryRetention (default 7 days) once every subscription has read them.");
         return api;
     }
 
     public static async Task<Results<Created<SubscriptionView>, ValidationProblem>> CreateAsync(
-        SubscriptionRequest request, INotificationStore store, IGrainFactory grains, IOptions<NotificationOptions> options, TimeProvider time,
+        SubscriptionRequest request, INotificationStore store, DispatcherWakes wakes, IOptions<NotificationOptions> options, TimeProvider time,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(wakes);
         ArgumentNullException.ThrowIfNull(time);
         var now = time.GetUtcNow();
         var subscription = new Subscription(
@@ -128,7 +131,8 @@ public static class SubscriptionEndpoints
         }
 
         await store.SaveSubscriptionAsync(subscription);
-        NotificationWaker.Wake(grains, subscription.Id);
+        wakes.Remember(subscription);
+        wakes.Wake(subscription.Id);
         return TypedResults.Created($"/api/subscriptions/{subscription.Id}", SubscriptionView.Of(subscription, now, withSecret: true));
     }
 
@@ -149,11 +153,12 @@ public static class SubscriptionEndpoints
     }
 
     public static async Task<Results<Ok<SubscriptionView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, SubscriptionRequest request, INotificationStore store, IGrainFactory grains, IOptions<NotificationOptions> options, TimeProvider time,
+        string id, SubscriptionRequest request, INotificationStore store, DispatcherWakes wakes, IOptions<NotificationOptions> options, TimeProvider time,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(wakes);
         ArgumentNullException.ThrowIfNull(time);
         if (await store.GetSubscriptionAsync(id, cancellationToken) is not { } current)
         {
@@ -180,14 +185,22 @@ public static class SubscriptionEndpoints
         }
 
         await store.SaveSubscriptionAsync(updated);
-        NotificationWaker.Wake(grains, id);
+        wakes.Remember(updated);
+        wakes.Wake(id);
         return TypedResults.Ok(SubscriptionView.Of(updated, time.GetUtcNow()));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, INotificationStore store)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, INotificationStore store, DispatcherWakes wakes)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return await store.DeleteSubscriptionAsync(id) ? TypedResults.NoContent() : NotFound(id);
+        ArgumentNullException.ThrowIfNull(wakes);
+        if (!await store.DeleteSubscriptionAsync(id))
+        {
+            return NotFound(id);
+        }
+
+        wakes.Forget(id);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<SubscriptionView>, ProblemHttpResult>> RotateSecretAsync(
@@ -212,9 +225,10 @@ public static class SubscriptionEndpoints
     }
 
     public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> TestAsync(
-        string id, INotificationStore store, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+        string id, INotificationStore store, DispatcherWakes wakes, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(wakes);
         ArgumentNullException.ThrowIfNull(time);
         if (await store.GetSubscriptionAsync(id, cancellationToken) is not { } subscription)
         {
@@ -223,7 +237,7 @@ public static class SubscriptionEndpoints
 
         var ping = Deliveries.Ping(subscription, time.GetUtcNow());
         await store.AddDeliveriesAsync(id, ping.Shard, cursor: null, [ping]);
-        NotificationWaker.Wake(grains, id, ping.Shard);
+        wakes.Wake(id, ping.Shard);
         return TypedResults.Accepted($"/api/subscriptions/{id}/deliveries", DeliveryView.Of(ping));
     }
 
@@ -270,9 +284,10 @@ public static class SubscriptionEndpoints
     }
 
     public static async Task<Results<Accepted<DeliveryView>, ProblemHttpResult>> RetryAsync(
-        string id, string deliveryId, INotificationStore store, IGrainFactory grains, TimeProvider time, CancellationToken cancellationToken)
+        string id, string deliveryId, INotificationStore store, DispatcherWakes wakes, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(wakes);
         ArgumentNullException.ThrowIfNull(time);
         if (await store.GetDeliveryAsync(id, deliveryId, cancellationToken) is not { } delivery)
         {
@@ -281,16 +296,17 @@ public static class SubscriptionEndpoints
 
         var again = delivery with { Status = DeliveryStatus.Pending, NextAttemptAt = time.GetUtcNow() };
         await store.UpdateDeliveryAsync(again);
-        NotificationWaker.Wake(grains, id, delivery.Shard);
+        wakes.Wake(id, delivery.Shard);
         return TypedResults.Accepted($"/api/subscriptions/{id}/deliveries", DeliveryView.Of(again));
     }
 
     public static async Task<Results<Accepted<ReplayResult>, ValidationProblem, ProblemHttpResult>> ReplayAsync(
-        string id, ReplayRequest request, INotificationStore store, IGrainFactory grains, IOptions<NotificationOptions> options, TimeProvider time,
+        string id, ReplayRequest request, INotificationStore store, DispatcherWakes wakes, IOptions<NotificationOptions> options, TimeProvider time,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(wakes);
         ArgumentNullException.ThrowIfNull(time);
         if (request.Since is not { } since)
         {
@@ -310,7 +326,7 @@ public static class SubscriptionEndpoints
             var queued = Deliveries.For(subscription, shard.Key, shard, options.Value.MaxBatch, now, recordRows: false);
             await store.AddDeliveriesAsync(id, shard.Key, cursor: null, queued);
             deliveries += queued.Count;
-            NotificationWaker.Wake(grains, id, shard.Key);
+            wakes.Wake(id, shard.Key);
         }
 
         return TypedResults.Accepted($"/api/subscriptions/{id}/deliveries", new ReplayResult(rows.Count, deliveries));

@@ -62,6 +62,7 @@ public static class HostingExtensions
         }
 
         services.AddHostedService<RawWebhookLogJanitor>();
+        services.AddHostedService<NotificationJanitor>();
         services.AddSingleton<BodyMemoryBudget>();
         services.AddSingleton<WebhookIngest>();
         services.AddSingleton<RejectionLog>();
@@ -133,6 +134,7 @@ public static class HostingExtensions
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         services.AddSingleton<NotificationMetrics>();
+        services.AddSingleton<DispatcherWakes>();
         services.AddSingleton<IWebhookSender, WebhookSender>();
         services.AddHttpClient(WebhookSender.ClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => WebhookSender.Handler(sp.GetRequiredService<IOptions<NotificationOptions>>().Value));
@@ -150,8 +152,9 @@ public static class HostingExtensions
             services.AddSingleton<IRawWebhookLog, InMemoryRawWebhookLog>();
             services.AddSingleton<InMemoryNotificationStore>();
             services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<InMemoryNotificationStore>());
-            services.AddSingleton<IEntityJournal>(sp => new InMemoryEntityJournal(
-                sp.GetRequiredService<IRawWebhookLog>(), sp.GetRequiredService<InMemoryNotificationStore>()));
+            services.AddSingleton<IEntityJournal>(sp => new DispatcherWakingJournal(
+                new InMemoryEntityJournal(sp.GetRequiredService<IRawWebhookLog>(), sp.GetRequiredService<InMemoryNotificationStore>()),
+                sp.GetRequiredService<DispatcherWakes>()));
             services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             services.AddSingleton<IIndexStore, InMemoryIndexStore>();
             services.AddSingleton<IFleetHistoryStore, InMemoryFleetHistoryStore>();
@@ -165,7 +168,8 @@ public static class HostingExtensions
         });
         services.AddSingleton<GroupCommit>();
         services.AddSingleton<AdoNetEntityJournal>();
-        services.AddSingleton<IEntityJournal>(sp => sp.GetRequiredService<AdoNetEntityJournal>());
+        services.AddSingleton<IEntityJournal>(sp => new DispatcherWakingJournal(
+            sp.GetRequiredService<AdoNetEntityJournal>(), sp.GetRequiredService<DispatcherWakes>()));
         services.AddSingleton<IEntityChangeLog>(sp => sp.GetRequiredService<AdoNetEntityJournal>());
         services.AddSingleton<IRawWebhookLog, AdoNetRawWebhookLog>();
         services.AddSingleton<IIndexStore, AdoNetIndexStore>();

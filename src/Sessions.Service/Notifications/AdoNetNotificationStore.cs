@@ -23,6 +23,27 @@ internal sealed class AdoNetNotificationStore(DbDataSource dataSource, IOptions<
 
     private const string SubscriptionColumns = "Settings, LastSuccessAtMs, FailingSinceMs";
 
+    /// <summary>The oldest finished deliveries created before the cutoff, at most one batch of them.</summary>
+    private const string FinishedDeliveries =
+        "SELECT Seq FROM SessionsDelivery WHERE ServiceId = @service AND Status <> 'pending' AND CreatedAtMs < @before ORDER BY Seq LIMIT @limit";
+
+    private const string PruneDeliveredEvents =
+        "DELETE FROM SessionsDeliveredEvent WHERE ServiceId = @service AND DeliveryId IN " +
+        $"(SELECT Id FROM SessionsDelivery WHERE Seq IN ({FinishedDeliveries}))";
+
+    private const string PruneDeliveries = $"DELETE FROM SessionsDelivery WHERE Seq IN ({FinishedDeliveries})";
+
+    /// <summary>
+    /// Outbox rows stored before the cutoff that no subscription will read again: each has a cursor past the row in its
+    /// shard, or was created after the row was stored (its first read starts at its creation).
+    /// </summary>
+    private const string PruneOutbox =
+        "DELETE FROM SessionsOutbox WHERE Seq IN (SELECT o.Seq FROM SessionsOutbox o " +
+        "WHERE o.ServiceId = @service AND o.RecordedAtMs < @before AND NOT EXISTS (SELECT 1 FROM SessionsSubscription s " +
+        "WHERE s.ServiceId = o.ServiceId AND s.CreatedAtMs <= o.RecordedAtMs AND NOT EXISTS (SELECT 1 FROM SessionsDispatchCursor c " +
+        "WHERE c.ServiceId = s.ServiceId AND c.SubscriptionId = s.Id AND c.Shard = o.Shard AND c.Seq >= o.Seq)) " +
+        "ORDER BY o.Seq LIMIT @limit)";
+
     private string ServiceId => options.Value.ServiceId;
 
     public Task<IReadOnlyList<OutboxRow>> ReadOutboxAsync(int shard, long afterSeq, DateTimeOffset recordedSince, int limit, CancellationToken cancellationToken) =>
@@ -174,6 +195,18 @@ internal sealed class AdoNetNotificationStore(DbDataSource dataSource, IOptions<
         (await QueryAsync(
             $"SELECT {DeliveryColumns} FROM SessionsDelivery WHERE ServiceId = @service AND SubscriptionId = @subscription AND Id = @id",
             [("subscription", subscriptionId), ("id", deliveryId)], ReadDelivery, cancellationToken)).SingleOrDefault();
+
+    public async Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        (string, object)[] parameters = [("before", before.ToUnixTimeMilliseconds()), ("limit", limit)];
+        await WriteAsync(async (connection, transaction) =>
+        {
+            await RunAsync(connection, transaction, PruneDeliveredEvents, parameters);
+            removed = await RunAsync(connection, transaction, PruneDeliveries, parameters) + await RunAsync(connection, transaction, PruneOutbox, parameters);
+        });
+        return removed;
+    }
 
     public async Task<IReadOnlyDictionary<string, long>> BacklogAsync(CancellationToken cancellationToken) =>
         (await QueryAsync(

@@ -18,6 +18,7 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
         Positive(failures, "DisableAfter", options.DisableAfter);
         Positive(failures, "Timeout", options.Timeout);
         Positive(failures, "PollInterval", options.PollInterval);
+        Positive(failures, "DeliveryRetention", options.DeliveryRetention);
         if (options.MaxBatch is < 1 or > 1000)
         {
             failures.Add($"Notifications:MaxBatch is {options.MaxBatch}: it must be between 1 and 1000.");

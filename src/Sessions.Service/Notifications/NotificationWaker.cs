@@ -1,33 +1,25 @@
-using Sessions.Abstractions.Notifications;
+using Microsoft.Extensions.Options;
 using Sessions.Grains.Notifications;
 
 namespace Sessions.Service.Notifications;
 
 /// <summary>
-/// Keeps every subscription's dispatchers active (runs on each silo): every few seconds it wakes the
-/// <see cref="OutboxEntry.Shards"/> dispatchers of each subscription, wherever Orleans placed them, and refreshes the
-/// backlog figures for <c>/metrics</c>. Dispatchers poll on their own while active; this brings them back after a
-/// restart or a silo's loss.
+/// Keeps every subscription's dispatchers active (runs on each silo): every few seconds, and never more often than
+/// their own poll (<see cref="NotificationOptions.PollInterval"/>), it wakes the <see cref="OutboxEntry.Shards"/>
+/// dispatchers of each subscription, wherever Orleans placed them, tells this silo's <see cref="DispatcherWakes"/> which
+/// subscriptions there are, and refreshes the backlog figures for <c>/metrics</c>. Commits wake the dispatchers they
+/// concern and dispatchers poll on their own while active; this brings them back after a restart or a silo's loss.
 /// </summary>
 internal sealed partial class NotificationWaker(
-    IGrainFactory grains,
+    DispatcherWakes wakes,
     INotificationStore store,
     NotificationMetrics metrics,
+    IOptions<NotificationOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<NotificationWaker> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-
-    /// <summary>Wakes the dispatchers of <paramref name="subscriptionId"/> (all shards, or one).</summary>
-    public static void Wake(IGrainFactory grains, string subscriptionId, int? shard = null)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-        foreach (var s in shard is { } one ? [one] : Enumerable.Range(0, OutboxEntry.Shards))
-        {
-            grains.GetGrain<INotificationDispatcherGrain>(NotificationDispatcherGrain.KeyOf(subscriptionId, s)).WakeAsync().Ignore();
-        }
-    }
+    private static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,14 +31,16 @@ internal sealed partial class NotificationWaker(
             await started.Task.WaitAsync(stoppingToken);
         }
 
-        using var timer = new PeriodicTimer(Interval, time);
+        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(MinInterval.Ticks, options.Value.PollInterval.Ticks)), time);
         do
         {
             try
             {
-                foreach (var subscription in await store.ListSubscriptionsAsync(stoppingToken))
+                var subscriptions = await store.ListSubscriptionsAsync(stoppingToken);
+                wakes.Remember(subscriptions);
+                foreach (var subscription in subscriptions)
                 {
-                    Wake(grains, subscription.Id);
+                    wakes.Wake(subscription.Id);
                 }
 
                 metrics.Backlog(await store.BacklogAsync(stoppingToken));

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
+using Sessions.Testing.Hosting;
+using Sessions.Testing.Webhooks;
+
+namespace Sessions.Service.Tests;
+
+/// <summary>
+/// A committed change reaches its receiver because the commit wakes its dispatcher, not because a poll came round: the
+/// poll (and the waker's pass, which follows it) is set to 30 s here, and each delivery is awaited for 10 s.
+/// </summary>
+public sealed class NotificationWakeTests
+{
+    private const int WellBeforeThePoll = 10;
+
+    private static readonly string[] SessionEvents = ["session.active", "session.ended"];
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task A_commit_wakes_the_dispatcher_of_its_subscription(string mode)
+    {
+        using var folder = new TempDirectory("wake");
+        await using var receiver = await NotificationReceiver.StartAsync();
+        await using var factory = Factory(mode, folder);
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
+        using var created = await client.PostAsJsonAsync("/api/subscriptions",
+            new { name = "prompt", url = receiver.Url("/prompt"), category = "session", events = SessionEvents }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        await PostAsync(client, "session.started");
+        await receiver.WaitForAsync("/prompt", r => r.Count >= 1, WellBeforeThePoll);
+
+        // The dispatcher has ticked since; the next change of the entity wakes it again, and follows the first.
+        await PostAsync(client, "session.ended");
+        var got = await receiver.WaitForAsync("/prompt", r => r.Count >= 2, WellBeforeThePoll);
+        Assert.Equal(SessionEvents, got.Select(d => d.Events[0].GetProperty("type").GetString()));
+    }
+
+    private static async Task PostAsync(HttpClient client, string type)
+    {
+        using var message = WebhookMessage.For(StandardWebhooks.Source,
+            StandardWebhooks.Event(type, DateTimeOffset.UtcNow, new { provider = "acme", id = "s-1" }));
+        using var answer = await client.SendAsync(message, Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static SessionsApiFactory Factory(string mode, TempDirectory folder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Mode"] = mode,
+            ["Storage:ConnectionString"] = mode == "sqlite" ? folder.SqliteConnectionString : null,
+            ["Api:Keys:0"] = WebhookApiFactory.ApiKey,
+            ["Notifications:AllowPrivateTargets"] = "true",
+            ["Notifications:PollInterval"] = "00:00:30",
+        };
+        SourceSettings.Add(settings, StandardWebhooks.Source, TestSources.For("standard"));
+        return new SessionsApiFactory(settings);
+    }
+}
