@@ -103,6 +103,13 @@ public sealed class NotificationModeTests
         var delivery = (await client.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{id}/deliveries", Ct)).GetProperty("items")[0];
         Assert.Equal("pending", delivery.GetProperty("status").GetString());
         Assert.Equal(attempts.Count, delivery.GetProperty("attempts").GetArrayLength());
+
+        // Enabled again with the receiver still failing, it is disabled again by its next failed attempt.
+        using var enable = await client.PatchAsJsonAsync($"/api/subscriptions/{id}", new { disabled = false }, Ct);
+        Assert.Equal(HttpStatusCode.OK, enable.StatusCode);
+        var again = await ApiPolling.EventuallyAsync(client, $"/api/subscriptions/{id}", s => s.GetProperty("disabled").GetBoolean());
+        Assert.Equal(reason, again.GetProperty("disabledReason").GetString());
+        Assert.Equal(attempts.Count + 1, receiver.At("/failing").Count);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
