@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using Sessions.Service.Tests.Infrastructure;
 using Sessions.Simulator;
 using Sessions.Simulator.Sending;
 using Sessions.Testing;
@@ -19,26 +19,13 @@ namespace Sessions.Service.Tests;
 /// </summary>
 [Trait("Category", "Postgres")]
 [Collection(FaultCollection.Name)]
-public sealed class FaultToleranceTests(PostgresServer postgres, ITestOutputHelper output)
+public sealed class FaultToleranceTests(PostgresServer postgres, ITestOutputHelper output) : IAsyncDisposable
 {
     private const string ApiKey = "fault-test-key";
     private const int Silos = 3;
-    private const int NumMissedProbesLimit = 2;
-    private const int TailLines = 40;
 
-    /// <summary>How often a silo probes the others, and how long it waits for each answer.</summary>
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
-
-    /// <summary>How often a silo re-reads the membership table, in case it missed the gossip about a death.</summary>
-    private static readonly TimeSpan TableRefreshTimeout = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// The membership timeout: a silo that misses <see cref="NumMissedProbesLimit"/> probes of
-    /// <see cref="ProbeTimeout"/> in a row is declared dead by one vote (NumVotesForDeathDeclaration 1), and every silo
-    /// knows by its next table refresh at the latest: 1 s × 2 + 2 s = 4 s. Every attempt sent later than this after the
-    /// kill must succeed, and the cluster must count the silo out within it.
-    /// </summary>
-    private static readonly TimeSpan MembershipTimeout = (ProbeTimeout * NumMissedProbesLimit) + TableRefreshTimeout;
+    /// <summary>Every attempt sent later than this after the kill must succeed, and the cluster must count the silo out within it.</summary>
+    private static readonly TimeSpan MembershipTimeout = SiloCluster.MembershipTimeout;
 
     /// <summary>The front-end's grain call timeout (the service's default): a call in flight to the killed silo ends then, as a 503.</summary>
     private static readonly TimeSpan ClientResponseTimeout = Sessions.Service.Hosting.OrleansHosting.ClientResponseTimeout;
@@ -56,130 +43,112 @@ public sealed class FaultToleranceTests(PostgresServer postgres, ITestOutputHelp
     /// <summary>A provider's own patience; a request left unanswered that long counts as a transport failure.</summary>
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly List<(string Name, ServiceProcess Process)> _processes = [];
+    private readonly SiloCluster _cluster = new();
 
     [Fact]
     public async Task AKilledSiloLosesNoAcknowledgedEventAndTheClusterServesAgainWithinTheMembershipTimeout()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var settings = await ClusterSettingsAsync(cancellationToken);
-        try
+        var silos = Enumerable.Range(0, Silos).Select(_ => SiloCluster.WithPorts(settings)).ToArray();
+        var started = silos.Select((s, i) => _cluster.Start($"silo-{i + 1}", s)).ToArray();
+        await Task.WhenAll(started.Select(s => s.WaitReadyAsync(StartTimeout, cancellationToken)));
+        var frontend = _cluster.Start("frontend", SiloCluster.WithPorts(new Dictionary<string, string>(settings) { ["Role"] = "frontend" }));
+        await frontend.WaitReadyAsync(StartTimeout, cancellationToken);
+        await WaitForActiveSilosAsync(frontend, Silos, RejoinTimeout, cancellationToken);
+
+        // Through the front-end, an Orleans client: its calls spread the entities over the three silos, where a silo
+        // taking the webhooks itself would host them all (local placement).
+        var attempts = new ConcurrentQueue<DeliveryAttempt>();
+        using var stopSending = new CancellationTokenSource();
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 16 };
+        using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        var options = new SimulatorOptions
         {
-            var silos = Enumerable.Range(0, Silos).Select(_ => WithPorts(settings)).ToArray();
-            var started = silos.Select((s, i) => Start($"silo-{i + 1}", s)).ToArray();
-            await Task.WhenAll(started.Select(s => s.WaitReadyAsync(StartTimeout, cancellationToken)));
-            var frontend = Start("frontend", WithPorts(new Dictionary<string, string>(settings) { ["Role"] = "frontend" }));
-            await frontend.WaitReadyAsync(StartTimeout, cancellationToken);
-            await WaitForActiveSilosAsync(frontend, Silos, RejoinTimeout, cancellationToken);
+            Url = frontend.Http.BaseAddress!,
+            Rate = 60,
+            Duration = StreamCap,
+            StopSending = stopSending.Token,
+            Concurrency = 8,
+            Seed = 11,
+            RunId = "fault",
+            MaxRetries = 10,
+            RetryDelay = TimeSpan.FromMilliseconds(200),
+            RequestTimeout = RequestTimeout,
+            ApiKey = ApiKey,
+            Verify = true,
+            VerifyTimeout = TimeSpan.FromSeconds(15),
+            Attempted = attempts.Enqueue,
+        };
+        var run = Task.Run(() => new SimulatorRun(options, http).RunAsync(cancellationToken), cancellationToken);
 
-            // Through the front-end, an Orleans client: its calls spread the entities over the three silos, where a silo
-            // taking the webhooks itself would host them all (local placement).
-            var attempts = new ConcurrentQueue<DeliveryAttempt>();
-            using var stopSending = new CancellationTokenSource();
-            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 16 };
-            using var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-            var options = new SimulatorOptions
-            {
-                Url = frontend.Http.BaseAddress!,
-                Rate = 60,
-                Duration = StreamCap,
-                StopSending = stopSending.Token,
-                Concurrency = 8,
-                Seed = 11,
-                RunId = "fault",
-                MaxRetries = 10,
-                RetryDelay = TimeSpan.FromMilliseconds(200),
-                RequestTimeout = RequestTimeout,
-                ApiKey = ApiKey,
-                Verify = true,
-                VerifyTimeout = TimeSpan.FromSeconds(15),
-                Attempted = attempts.Enqueue,
-            };
-            var run = Task.Run(() => new SimulatorRun(options, http).RunAsync(cancellationToken), cancellationToken);
+        await Task.Delay(KillAfter, cancellationToken);
+        var killedAt = DateTimeOffset.UtcNow;
+        await started[1].KillAsync();
+        var countedOutAt = await WaitForActiveSilosAsync(frontend, Silos - 1, RejoinTimeout, cancellationToken);
 
-            await Task.Delay(KillAfter, cancellationToken);
-            var killedAt = DateTimeOffset.UtcNow;
-            await started[1].KillAsync();
-            var countedOutAt = await WaitForActiveSilosAsync(frontend, Silos - 1, RejoinTimeout, cancellationToken);
+        var untilRestart = killedAt + RestartAfter - DateTimeOffset.UtcNow;
+        await Task.Delay(untilRestart > TimeSpan.Zero ? untilRestart : TimeSpan.Zero, cancellationToken);
+        var restartedAt = DateTimeOffset.UtcNow;
+        await RestartAsync(silos[1], cancellationToken);
+        var rejoinedAt = await WaitForActiveSilosAsync(frontend, Silos, RejoinTimeout, cancellationToken);
+        await Task.Delay(AfterRejoin, cancellationToken);
+        await stopSending.CancelAsync();
+        var result = await run;
 
-            var untilRestart = killedAt + RestartAfter - DateTimeOffset.UtcNow;
-            await Task.Delay(untilRestart > TimeSpan.Zero ? untilRestart : TimeSpan.Zero, cancellationToken);
-            var restartedAt = DateTimeOffset.UtcNow;
-            await RestartAsync(silos[1], cancellationToken);
-            var rejoinedAt = await WaitForActiveSilosAsync(frontend, Silos, RejoinTimeout, cancellationToken);
-            await Task.Delay(AfterRejoin, cancellationToken);
-            await stopSending.CancelAsync();
-            var result = await run;
+        using var summary = new StringWriter(CultureInfo.InvariantCulture);
+        SummaryWriter.Write(summary, result);
+        var failures = attempts.Where(a => !a.Acknowledged).OrderBy(a => a.At).ToList();
+        var lastFailure = failures.Count > 0 ? failures[^1].At - killedAt : TimeSpan.Zero;
+        var timing = string.Create(CultureInfo.InvariantCulture,
+            $"membership timeout {MembershipTimeout.TotalSeconds:0.#} s; silo counted out {(countedOutAt - killedAt).TotalSeconds:0.0} s after the kill; "
+            + $"{failures.Count} failed attempt(s), last {lastFailure.TotalSeconds:0.0} s after the kill; "
+            + $"restarted {(restartedAt - killedAt).TotalSeconds:0.0} s after the kill, rejoined {(rejoinedAt - restartedAt).TotalSeconds:0.0} s later");
+        output.WriteLine(timing);
+        output.WriteLine(summary.ToString());
 
-            using var summary = new StringWriter(CultureInfo.InvariantCulture);
-            SummaryWriter.Write(summary, result);
-            var failures = attempts.Where(a => !a.Acknowledged).OrderBy(a => a.At).ToList();
-            var lastFailure = failures.Count > 0 ? failures[^1].At - killedAt : TimeSpan.Zero;
-            var timing = string.Create(CultureInfo.InvariantCulture,
-                $"membership timeout {MembershipTimeout.TotalSeconds:0.#} s; silo counted out {(countedOutAt - killedAt).TotalSeconds:0.0} s after the kill; "
-                + $"{failures.Count} failed attempt(s), last {lastFailure.TotalSeconds:0.0} s after the kill; "
-                + $"restarted {(restartedAt - killedAt).TotalSeconds:0.0} s after the kill, rejoined {(rejoinedAt - restartedAt).TotalSeconds:0.0} s later");
-            output.WriteLine(timing);
-            output.WriteLine(summary.ToString());
-
-            var verification = result.Verification!;
-            var problems = new List<string>();
-            void Expect(bool condition, string problem)
-            {
-                if (!condition)
-                {
-                    problems.Add(problem);
-                }
-            }
-
-            // Zero lost: each entity an acknowledged delivery names is in the expected status with every acknowledged event.
-            Expect(verification.EntitiesChecked > 0, $"the entities could not be read back: {verification.Error}");
-            Expect(verification.EntityMismatches.Count == 0, $"{verification.EntityMismatches.Count} entities lack acknowledged events (see the summary)");
-
-            // Every delivery acknowledged in the end; what failed on the way was a 5xx, which a provider retries.
-            Expect(result.Rejected == 0 && result.Failed == 0, $"{result.Rejected} deliveries rejected and {result.Failed} failed after every retry");
-            Expect(failures.All(a => a.Status is >= 500 and < 600), "a failed attempt was not a 5xx (a 4xx, or no answer in time)");
-
-            // Served again within the membership timeout: every failed attempt answered between the kill and that bound,
-            // the silo counted out within it, and deliveries acknowledged after it (before the restart) and after the rejoin.
-            // A call the front-end had already sent to the killed silo is answered when the client's response timeout ends.
-            // Attempts that failed before the kill are a cold cluster on a busy machine timing out its first calls (the
-            // front-end's response timeout); the provider retries them like any other 503 and the zero-loss check covers them.
-            var sinceKill = failures.Where(a => a.At >= killedAt).ToList();
-            Expect(sinceKill.All(a => a.At - a.Elapsed <= killedAt + MembershipTimeout), "an attempt sent after the membership timeout failed");
-            Expect(sinceKill.All(a => a.At - killedAt <= MembershipTimeout + ClientResponseTimeout),
-                "a failed attempt was answered later than the membership timeout plus the front-end's response timeout after the kill");
-            Expect(countedOutAt - killedAt <= MembershipTimeout, "the front-end counted the killed silo out later than the membership timeout");
-            Expect(attempts.Any(a => a.Acknowledged && a.At > killedAt + MembershipTimeout && a.At < restartedAt), "nothing was acknowledged between the kill and the restart");
-            Expect(attempts.Any(a => a.Acknowledged && a.At > rejoinedAt), "nothing was acknowledged after the restarted silo rejoined");
-            Expect(!frontend.HasExited, "the front-end exited");
-
-            // The lists and counts are filed behind the entities; a kill must not leave them wrong either.
-            Expect(verification.Error is null && verification.ListsMatched, "the lists do not count what the entities hold (see the summary)");
-            Assert.True(problems.Count == 0, $"{string.Join('\n', problems)}\n\n{timing}\n{summary}\nfailed attempts:\n{Describe(failures, killedAt)}\n{Tails()}");
-        }
-        finally
+        var verification = result.Verification!;
+        var problems = new List<string>();
+        void Expect(bool condition, string problem)
         {
-            foreach (var (_, process) in _processes)
+            if (!condition)
             {
-                await process.DisposeAsync();
+                problems.Add(problem);
             }
         }
+
+        // Zero lost: each entity an acknowledged delivery names is in the expected status with every acknowledged event.
+        Expect(verification.EntitiesChecked > 0, $"the entities could not be read back: {verification.Error}");
+        Expect(verification.EntityMismatches.Count == 0, $"{verification.EntityMismatches.Count} entities lack acknowledged events (see the summary)");
+
+        // Every delivery acknowledged in the end; what failed on the way was a 5xx, which a provider retries.
+        Expect(result.Rejected == 0 && result.Failed == 0, $"{result.Rejected} deliveries rejected and {result.Failed} failed after every retry");
+        Expect(failures.All(a => a.Status is >= 500 and < 600), "a failed attempt was not a 5xx (a 4xx, or no answer in time)");
+
+        // Served again within the membership timeout: every failed attempt answered between the kill and that bound,
+        // the silo counted out within it, and deliveries acknowledged after it (before the restart) and after the rejoin.
+        // A call the front-end had already sent to the killed silo is answered when the client's response timeout ends.
+        // Attempts that failed before the kill are a cold cluster on a busy machine timing out its first calls (the
+        // front-end's response timeout); the provider retries them like any other 503 and the zero-loss check covers them.
+        var sinceKill = failures.Where(a => a.At >= killedAt).ToList();
+        Expect(sinceKill.All(a => a.At - a.Elapsed <= killedAt + MembershipTimeout), "an attempt sent after the membership timeout failed");
+        Expect(sinceKill.All(a => a.At - killedAt <= MembershipTimeout + ClientResponseTimeout),
+            "a failed attempt was answered later than the membership timeout plus the front-end's response timeout after the kill");
+        Expect(countedOutAt - killedAt <= MembershipTimeout, "the front-end counted the killed silo out later than the membership timeout");
+        Expect(attempts.Any(a => a.Acknowledged && a.At > killedAt + MembershipTimeout && a.At < restartedAt), "nothing was acknowledged between the kill and the restart");
+        Expect(attempts.Any(a => a.Acknowledged && a.At > rejoinedAt), "nothing was acknowledged after the restarted silo rejoined");
+        Expect(!frontend.HasExited, "the front-end exited");
+
+        // The lists and counts are filed behind the entities; a kill must not leave them wrong either.
+        Expect(verification.Error is null && verification.ListsMatched, "the lists do not count what the entities hold (see the summary)");
+        Assert.True(problems.Count == 0, $"{string.Join('\n', problems)}\n\n{timing}\n{summary}\nfailed attempts:\n{Describe(failures, killedAt)}\n{_cluster.Tails()}");
     }
+
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 
     private async Task<Dictionary<string, string>> ClusterSettingsAsync(CancellationToken cancellationToken)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:Mode"] = "postgres",
-            ["Storage:ConnectionString"] = await postgres.CreateDatabaseAsync(cancellationToken),
-            ["Orleans:ClusterId"] = $"fault-{Guid.NewGuid():N}",
-            ["Api:Keys:0"] = ApiKey,
-            ["Orleans:Membership:ProbeTimeout"] = ProbeTimeout.ToString("c", CultureInfo.InvariantCulture),
-            ["Orleans:Membership:NumMissedProbesLimit"] = NumMissedProbesLimit.ToString(CultureInfo.InvariantCulture),
-            ["Orleans:Membership:NumVotesForDeathDeclaration"] = "1",
-            ["Orleans:Membership:TableRefreshTimeout"] = TableRefreshTimeout.ToString("c", CultureInfo.InvariantCulture),
-        };
+        var settings = SiloCluster.Settings(await postgres.CreateDatabaseAsync(cancellationToken), ApiKey);
         foreach (var (key, value) in SimulatedSources.Settings())
         {
             if (value is not null)
@@ -191,20 +160,6 @@ public sealed class FaultToleranceTests(PostgresServer postgres, ITestOutputHelp
         return settings;
     }
 
-    /// <summary>The settings with a silo and a gateway port of its own; a restart reuses them, as a restarted container would.</summary>
-    private static Dictionary<string, string> WithPorts(IReadOnlyDictionary<string, string> settings) => new(settings)
-    {
-        ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-    };
-
-    private ServiceProcess Start(string name, IReadOnlyDictionary<string, string> settings)
-    {
-        var process = ServiceProcess.Start(settings);
-        _processes.Add((name, process));
-        return process;
-    }
-
     /// <summary>
     /// Starts the killed silo again as its supervisor would: on a busy machine the others can declare a starting silo dead
     /// when its first probes miss their one-second timeout, and it then stops itself; it is started again, three times
@@ -214,7 +169,7 @@ public sealed class FaultToleranceTests(PostgresServer postgres, ITestOutputHelp
     {
         for (var attempt = 1; ; attempt++)
         {
-            var restarted = Start($"silo-2 restart {attempt}", settings);
+            var restarted = _cluster.Start($"silo-2 restart {attempt}", settings);
             try
             {
                 await restarted.WaitReadyAsync(StartTimeout, cancellationToken);
@@ -246,7 +201,7 @@ public sealed class FaultToleranceTests(PostgresServer postgres, ITestOutputHelp
             await Task.Delay(100, cancellationToken);
         }
 
-        Assert.Fail($"the front-end did not report {expected} within {timeout}; last '{last}'\n{Tails()}");
+        Assert.Fail($"the front-end did not report {expected} within {timeout}; last '{last}'\n{_cluster.Tails()}");
         return default;
     }
 
@@ -255,20 +210,6 @@ public sealed class FaultToleranceTests(PostgresServer postgres, ITestOutputHelp
         string.Join('\n', failures.Select(a => string.Create(CultureInfo.InvariantCulture,
             $"  sent {(a.At - a.Elapsed - killedAt).TotalSeconds,6:0.00} s, answered {(a.At - killedAt).TotalSeconds,6:0.00} s: "
             + $"{(a.Status == 0 ? "transport" : a.Status)} {a.Delivery.Event.Source} {a.Delivery.Event.Type} (attempt {a.Attempt}): {a.Detail}")));
-
-    /// <summary>The last lines each process wrote, so a failure in CI says what the silos saw.</summary>
-    private string Tails()
-    {
-        var text = new StringBuilder();
-        foreach (var (name, process) in _processes)
-        {
-            var lines = process.Output.Split('\n');
-            text.Append(CultureInfo.InvariantCulture, $"--- {name} (last {TailLines} lines{(process.HasExited ? ", exited" : "")})\n");
-            text.AppendJoin('\n', lines.TakeLast(TailLines)).Append('\n');
-        }
-
-        return text.ToString();
-    }
 }
 
 /// <summary>

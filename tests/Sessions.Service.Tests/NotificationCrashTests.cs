@@ -1,9 +1,8 @@
 extern alias StandardWebhooksPackage;
 
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
+using System.Text.Json;
 using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing;
 using Sessions.Testing.Hosting;
@@ -27,78 +26,123 @@ public sealed class NotificationCrashTests
         var cancellationToken = TestContext.Current.CancellationToken;
         using var folder = new TempDirectory("notify-crash");
         await using var receiver = await NotificationReceiver.StartAsync();
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:ConnectionString"] = folder.SqliteConnectionString,
-            ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Api:Keys:0"] = ApiKey,
-            ["Webhooks:Sources:standard:Kind"] = "standard",
-            ["Webhooks:Sources:standard:Secret"] = TestSources.StandardSecret,
-            ["Notifications:AllowPrivateTargets"] = "true",
-            ["Notifications:RetrySchedule"] = "0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s,0.2s",
-            ["Notifications:PollInterval"] = "00:00:00.2",
-        };
+        var settings = Settings(folder);
 
         // Until the kill the receiver takes every other attempt and fails the rest: deliveries are pending and sent alike.
         var healthy = false;
         receiver.Respond = (_, before) => healthy || before % 2 == 1 ? (200, null) : (503, null);
-        var acknowledged = new ConcurrentBag<string>();
+        var traffic = new SessionStarts();
         string secret;
         await using (var service = ServiceProcess.Start(settings))
         {
             await service.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
             service.Http.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
-            using var created = await service.Http.PostAsJsonAsync("/api/subscriptions",
-                new { name = "crash", url = receiver.Url("/crash"), category = "session", events = ActiveOnly }, cancellationToken);
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            secret = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(cancellationToken)).GetProperty("secret").GetString()!;
+            secret = await SessionStarts.SubscribeAsync(service.Http, new { name = "crash", url = receiver.Url("/crash"), category = "session", events = ActiveOnly });
 
             using var stop = new CancellationTokenSource();
-            var senders = Enumerable.Range(0, Senders).Select(sender => Task.Run(async () =>
-            {
-                for (var n = 0; !stop.IsCancellationRequested; n++)
-                {
-                    var id = $"s-{sender}-{n}";
-                    try
-                    {
-                        using var message = WebhookMessage.For(StandardWebhooks.Source,
-                            StandardWebhooks.Event("session.started", DateTimeOffset.UtcNow, new { provider = "acme", id }));
-                        using var answer = await service.Http.SendAsync(message, CancellationToken.None);
-                        if (answer.StatusCode is HttpStatusCode.OK)
-                        {
-                            acknowledged.Add(id);
-                        }
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return; // the process is gone
-                    }
-                }
-            }, CancellationToken.None)).ToArray();
-
+            var senders = traffic.RunAsync([service.Http], Senders, stop.Token);
             await receiver.WaitForAsync("/crash", r => r.Count >= 20, seconds: 60);
             await service.KillAsync();
             await stop.CancelAsync();
-            await Task.WhenAll(senders);
+            await senders;
         }
 
-        Assert.NotEmpty(acknowledged);
+        Assert.NotEmpty(traffic.Acknowledged);
         healthy = true;
         await using var restarted = ServiceProcess.Start(settings);
         await restarted.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
 
-        var expected = acknowledged.ToHashSet();
-        var got = await receiver.WaitForAsync("/crash", r => expected.IsSubsetOf(SessionIds(r)), seconds: 90);
-        Assert.All(got, d => new Verifier(secret).Verify(d.Body, d.Headers));
-        foreach (var copies in got.GroupBy(d => d.Events[0].GetProperty("id").GetString()))
+        await traffic.AssertAllDeliveredAsync(receiver, "/crash", secret, seconds: 90);
+    }
+
+    /// <summary>
+    /// Two servers fall silent: one while the process runs (the shard's sweep notices it), one while the process is down
+    /// after a SIGKILL (the shard notices it when it loads after the restart, with no event and no API call). Both are
+    /// announced, signed, with the same fields; the one announced before the crash is not announced again.
+    /// </summary>
+    [Fact]
+    public async Task AServerThatFellSilentWhileTheProcessWasDownIsAnnouncedAfterTheRestartLikeOneNoticedLive()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("notify-health");
+        await using var receiver = await NotificationReceiver.StartAsync();
+        var silentAfter = TimeSpan.FromSeconds(15);
+        var settings = Settings(folder);
+        settings["Fleet:SilentAfter"] = silentAfter.ToString("c", CultureInfo.InvariantCulture);
+
+        // The fleet-history sampler is what loads the server index shards after a start; sooner than its default 30 s.
+        settings["Dashboard:FleetSampleInterval"] = "00:00:02";
+        var provider = $"hp{Guid.NewGuid():N}"[..12];
+        string secret;
+        DateTimeOffset crashedSilentAt;
+        await using (var service = ServiceProcess.Start(settings))
         {
-            Assert.Single(copies.Select(d => d.Id).Distinct());
+            await service.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            service.Http.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
+            secret = await SessionStarts.SubscribeAsync(service.Http, new { name = "health", url = receiver.Url("/health"), category = "server", events = HealthOnly });
+
+            // Heard from last: "live" 3 s before it turns silent, "crashed" just now.
+            var now = DateTimeOffset.UtcNow;
+            crashedSilentAt = now + silentAfter;
+            await RegisterAsync(service, provider, "live", now - silentAfter + TimeSpan.FromSeconds(3));
+            await RegisterAsync(service, provider, "crashed", now);
+            await receiver.WaitForAsync("/health", r => HealthOf(r, "live").Count > 0, seconds: 30);
+            Assert.True(DateTimeOffset.UtcNow < crashedSilentAt - TimeSpan.FromSeconds(2), "too slow to kill the process before the second server fell silent");
+            await service.KillAsync();
         }
+
+        var untilSilent = crashedSilentAt + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow;
+        await Task.Delay(untilSilent > TimeSpan.Zero ? untilSilent : TimeSpan.Zero, cancellationToken);
+        var restartedAt = DateTimeOffset.UtcNow;
+        await using var restarted = ServiceProcess.Start(settings);
+        await restarted.WaitReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+
+        var got = await receiver.WaitForAsync("/health", r => HealthOf(r, "crashed").Count > 0, seconds: 60);
+        Assert.All(got, d => new Verifier(secret).Verify(d.Body, d.Headers));
+        var live = Assert.Single(HealthOf(got, "live").DistinctBy(e => e.GetProperty("id").GetString()));
+        var crashed = Assert.Single(HealthOf(got, "crashed").DistinctBy(e => e.GetProperty("id").GetString()));
+        foreach (var announced in new[] { live, crashed })
+        {
+            var data = announced.GetProperty("data");
+            Assert.Equal(
+                ("server.health", "down", "silent", "healthy", "registered"),
+                (Text(announced, "type"), Text(data, "health"), Text(data, "healthReason"), Text(data, "previousHealth"), Text(data, "status")));
+        }
+
+        Assert.Equal(Fields(live), Fields(crashed));
+        Assert.Equal(Fields(live.GetProperty("data")), Fields(crashed.GetProperty("data")));
+        Assert.True(crashed.GetProperty("timestamp").GetDateTimeOffset() >= restartedAt, "announced with the time it was noticed, after the restart");
     }
 
     private static readonly string[] ActiveOnly = ["session.active"];
+    private static readonly string[] HealthOnly = ["server.health"];
 
-    private static HashSet<string> SessionIds(IEnumerable<ReceivedDelivery> received) =>
-        [.. received.Where(d => d.Answered is 200).Select(d => d.Events[0].GetProperty("data").GetProperty("id").GetString()!)];
+    private static async Task RegisterAsync(ServiceProcess service, string provider, string id, DateTimeOffset at)
+    {
+        using var message = WebhookMessage.For(StandardWebhooks.Source,
+            StandardWebhooks.Event("server.registered", at, new { provider, id, role = "gateway" }));
+        using var answer = await service.Http.SendAsync(message, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+    }
+
+    /// <summary>The <c>server.health</c> events about server <paramref name="id"/> that the receiver answered 200.</summary>
+    private static List<JsonElement> HealthOf(IEnumerable<ReceivedDelivery> received, string id) =>
+    [
+        .. received.Where(d => d.Answered is 200).SelectMany(d => d.Events)
+            .Where(e => Text(e, "type") == "server.health" && Text(e.GetProperty("data"), "id") == id),
+    ];
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static string[] Fields(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+
+    /// <summary>A service on SQLite in <paramref name="folder"/>; a restart with the same settings takes up the same file and ports.</summary>
+    private static Dictionary<string, string> Settings(TempDirectory folder) => new(SessionStarts.ServiceSettings)
+    {
+        ["Storage:ConnectionString"] = folder.SqliteConnectionString,
+        ["Orleans:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Orleans:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["Api:Keys:0"] = ApiKey,
+    };
 }

@@ -1,18 +1,21 @@
 extern alias StandardWebhooksPackage;
 
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Sessions.Service.Tests.Infrastructure;
+using Sessions.Testing;
 using Sessions.Testing.Hosting;
 using Sessions.Testing.Webhooks;
 using Verifier = StandardWebhooksPackage::StandardWebhooks.StandardWebhook;
 
 namespace Sessions.Service.Tests;
 
-/// <summary>Notifications in the memory storage mode, and the refusal of private targets where they are not allowed.</summary>
+/// <summary>Notifications in the memory storage mode, the refusal of private targets where they are not allowed, and a subscription disabled after failing for <c>Notifications:DisableAfter</c>.</summary>
 public sealed class NotificationModeTests
 {
+    private const string FailedSince = "every delivery failed since ";
     private static readonly string[] ActiveOnly = ["session.active"];
 
     [Fact]
@@ -58,11 +61,55 @@ public sealed class NotificationModeTests
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/subscriptions", Ct)).GetArrayLength());
     }
 
+    /// <summary>
+    /// A receiver that fails every attempt, retried every 0.3 s: once its deliveries have all failed for longer than
+    /// <c>Notifications:DisableAfter</c> (1 s here; 5 days by default) the subscription is disabled and says why, and its
+    /// receiver hears nothing more.
+    /// </summary>
+    [Fact]
+    public async Task ASubscriptionFailingLongerThanDisableAfterIsDisabledWithTheReason()
+    {
+        await using var receiver = await NotificationReceiver.StartAsync();
+        receiver.Respond = (_, _) => (503, null);
+        using var folder = new TempDirectory("notify-disable");
+        await using var factory = Factory("sqlite", allowPrivateTargets: true, new()
+        {
+            ["Storage:ConnectionString"] = folder.SqliteConnectionString,
+            ["Notifications:DisableAfter"] = "00:00:01",
+            ["Notifications:RetrySchedule"] = string.Join(',', Enumerable.Repeat("0.3s", 30)),
+        });
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
+        using var created = await client.PostAsJsonAsync("/api/subscriptions",
+            new { name = "failing", url = receiver.Url("/failing"), category = "session", events = ActiveOnly }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        Assert.False((await client.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{id}", Ct)).GetProperty("disabled").GetBoolean());
+
+        using var message = WebhookMessage.For(StandardWebhooks.Source,
+            StandardWebhooks.Event("session.started", DateTimeOffset.UtcNow, new { provider = "acme", id = "s-1" }));
+        using var answer = await client.SendAsync(message, Ct);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+        var disabled = await ApiPolling.EventuallyAsync(client, $"/api/subscriptions/{id}", s => s.GetProperty("disabled").GetBoolean());
+        var failingSince = disabled.GetProperty("failingSince").GetDateTimeOffset();
+        var reason = disabled.GetProperty("disabledReason").GetString()!;
+        Assert.StartsWith(FailedSince, reason, StringComparison.Ordinal);
+        Assert.Equal(failingSince, DateTimeOffset.Parse(reason[FailedSince.Length..], CultureInfo.InvariantCulture));
+        var attempts = receiver.At("/failing");
+        Assert.True(attempts.Count >= 3 && attempts[^1].At - attempts[0].At >= TimeSpan.FromSeconds(0.5), $"disabled after {attempts.Count} attempt(s)");
+
+        // Disabled, it sends nothing more: the delivery stays pending with the attempts made, none after.
+        var delivery = (await client.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{id}/deliveries", Ct)).GetProperty("items")[0];
+        Assert.Equal("pending", delivery.GetProperty("status").GetString());
+        Assert.Equal(attempts.Count, delivery.GetProperty("attempts").GetArrayLength());
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static SessionsApiFactory Factory(string mode, bool allowPrivateTargets)
+    private static SessionsApiFactory Factory(string mode, bool allowPrivateTargets, Dictionary<string, string?>? more = null)
     {
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(more ?? [])
         {
             ["Storage:Mode"] = mode,
             ["Api:Keys:0"] = WebhookApiFactory.ApiKey,

@@ -19,9 +19,12 @@ namespace Sessions.Grains.Indexing;
 /// and messages in flight) and has each of them file itself again. An entity also re-files when it activates and when
 /// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
 /// Time moves entries too (a server falls silent): the kind's <see cref="IEntryAging{TItem}"/> is applied to each entry
-/// filed or loaded and, on the write-behind timer, to all of them every sweep interval; a change of an entry's
-/// <c>health</c> facet, by an event or by the clock, is told to subscribers and stored as a <c>server.health</c>
-/// notification (on its own, after the change: health is judged here, not in the entity's commit).
+/// filed, to all of them when the shard loads and, on the write-behind timer, every sweep interval; what it changes is
+/// written like any other change. A change of an entry's <c>health</c> facet, by an event or by the clock, is told to
+/// subscribers and stored as a <c>server.health</c> notification (health is judged here, not in the entity's commit).
+/// The notification is stored before the entry that shows the new health is written, so a crash in between can only
+/// announce a change twice, never lose it: the stored entries hold the health last announced, and the sweep on loading
+/// announces what changed since (a server that fell silent while the service was down) as the live sweep would.
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
@@ -42,6 +45,9 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     private readonly ILogger<IndexShardGrain<TItem>> _logger;
     private readonly ObserverManager<IChangeObserver> _observers;
     private readonly ShardIndex<TItem> _index = new();
+
+    /// <summary>Health changes noticed and not yet stored as notifications, oldest first; no entry is written before they are.</summary>
+    private readonly List<OutboxEntry> _unannounced = [];
 
     /// <summary>When the entries were last written (taken before the write, by the silo's clock); null before the first.</summary>
     private DateTimeOffset? _savedAt;
@@ -76,11 +82,11 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         {
             var entry = _serializer.Deserialize<IndexEntry<TItem>>(payload)
                 ?? throw new InvalidDataException($"Index shard {this.GetPrimaryKeyString()}: a stored entry reads as null");
-            _index.Load(_aging.AsOf(entry, now));
+            _index.Load(entry);
         }
 
         _savedAt = stored.SavedAt;
-        _nextSweep = now + (_aging.SweepInterval ?? TimeSpan.Zero);
+        Sweep(now);
         this.RegisterGrainTimer(_ => TickAsync(), FlushInterval, FlushInterval);
         await RepairAsync(cancellationToken);
     }
@@ -161,17 +167,22 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     /// <summary>The write-behind timer: every sweep interval, first put every entry through the clock.</summary>
     private async Task TickAsync()
     {
-        if (_aging.SweepInterval is { } interval && _time.GetUtcNow() >= _nextSweep)
+        if (_aging.SweepInterval is not null && _time.GetUtcNow() >= _nextSweep)
         {
-            var now = _time.GetUtcNow();
-            _nextSweep = now + interval;
-            foreach (var (before, after) in _index.Reclassify(entry => _aging.AsOf(entry, now)))
-            {
-                NotifyHealth(before, after, now);
-            }
+            Sweep(_time.GetUtcNow());
         }
 
         await FlushAsync();
+    }
+
+    /// <summary>Puts every entry through the clock as of <paramref name="now"/>, announcing each health change it makes.</summary>
+    private void Sweep(DateTimeOffset now)
+    {
+        _nextSweep = now + (_aging.SweepInterval ?? TimeSpan.Zero);
+        foreach (var (before, after) in _index.Reclassify(entry => _aging.AsOf(entry, now)))
+        {
+            NotifyHealth(before, after, now);
+        }
     }
 
     /// <summary>
@@ -195,30 +206,41 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
         var notice = new HealthChangeNotice(after.Kind, after.Provider, after.Id, health, reason, previous, at);
         _observers.Notify(o => o.OnHealthChangeAsync(notice));
-        StoreHealthNotificationAsync(after, notice).Ignore();
+        _unannounced.Add(NotificationEvents.About(
+            after.Kind, after.Provider, after.Id, EventTypes.ServerHealth, after.Status, after.Status, after.Item, at,
+            ("health", health), ("previousHealth", previous), ("healthReason", reason)));
     }
 
-    private async Task StoreHealthNotificationAsync(IndexEntry<TItem> entry, HealthChangeNotice notice)
+    /// <summary>Stores the health changes noticed so far as notifications, in order; false when one could not be (it is tried again next tick).</summary>
+    private async Task<bool> AnnounceAsync()
     {
-        try
+        while (_unannounced.Count > 0)
         {
-            await _notifications.AppendOutboxAsync(NotificationEvents.About(
-                entry.Kind, entry.Provider, entry.Id, EventTypes.ServerHealth, entry.Status, entry.Status, entry.Item, notice.At,
-                ("health", notice.Health), ("previousHealth", notice.Previous), ("healthReason", notice.HealthReason)));
+            try
+            {
+                await _notifications.AppendOutboxAsync(_unannounced[0]);
+            }
+            catch (Exception ex)
+            {
+                LogHealthNotificationFailed(_logger, ex, this.GetPrimaryKeyString(), _unannounced.Count);
+                return false;
+            }
+
+            _unannounced.RemoveAt(0);
         }
-        catch (Exception ex)
-        {
-            LogHealthNotificationFailed(_logger, ex, this.GetPrimaryKeyString(), entry.Key);
-        }
+
+        return true;
     }
 
     /// <summary>
-    /// Writes what changed since the last write. Timer callbacks do not interleave with calls, so nothing changes while
-    /// the write is under way; a failed write keeps its changes for the next tick.
+    /// Stores the health notifications noticed, then writes what changed since the last write (not before: an entry
+    /// written with a new health would otherwise hide, after a crash, a change never announced). Timer callbacks do not
+    /// interleave with calls, so nothing changes while the writes are under way; a failed write keeps its changes for the
+    /// next tick.
     /// </summary>
     private async Task FlushAsync()
     {
-        if (!_index.HasChanges)
+        if (!await AnnounceAsync() || !_index.HasChanges)
         {
             return;
         }
@@ -244,8 +266,8 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: could not read which entities changed since its last write")]
     private static partial void LogRepairFailed(ILogger logger, Exception exception, string shard);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: storing the server.health notification of {Key} failed")]
-    private static partial void LogHealthNotificationFailed(ILogger logger, Exception exception, string shard, string key);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: storing {Count} server.health notification(s) failed; will retry before writing the entries")]
+    private static partial void LogHealthNotificationFailed(ILogger logger, Exception exception, string shard, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Index shard {Shard}: writing {Count} changed entries failed; will retry")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, string shard, int count);

@@ -48,7 +48,8 @@ internal sealed class ShardIndex<TItem>
 
     /// <summary>
     /// Puts every entry through <paramref name="asOf"/> and refiles those it changes (same key and version, another item or
-    /// facets): what the clock does to entries. Not a change to save: it is applied again whenever the shard loads.
+    /// facets): what the clock does to entries. A change to save, so the stored entry holds what was last judged (and
+    /// announced), and a shard that loads it tells a later change from one already known.
     /// Returns each refiled entry with the one it replaced.
     /// </summary>
     public IReadOnlyList<(IndexEntry<TItem> Before, IndexEntry<TItem> After)> Reclassify(Func<IndexEntry<TItem>, IndexEntry<TItem>> asOf)
@@ -69,6 +70,7 @@ internal sealed class ShardIndex<TItem>
             File(before, -1);
             _entries[after.Key] = after;
             File(after, +1);
+            _upserted.Add(after.Key);
         }
 
         return changed;

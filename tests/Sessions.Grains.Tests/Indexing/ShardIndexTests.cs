@@ -14,7 +14,7 @@ public sealed class ShardIndexTests
     private static readonly string[] HealthFilters = ["down", "HEALTHY"];
 
     [Fact]
-    public void ReclassifyRefilesWhatTheClockChangesInCountsAndFiltersWithoutMarkingAChangeToSave()
+    public void ReclassifyRefilesWhatTheClockChangesInCountsAndFiltersAndMarksOnlyThoseToSave()
     {
         var index = new ShardIndex<string>();
         index.Upsert(Entry("a", facets: [("health", "healthy")]));
@@ -26,8 +26,10 @@ public sealed class ShardIndexTests
         Assert.Equal([("healthy", "down")], changed.Select(c => (c.Before.Facets["health"], c.After.Facets["health"])));
         Assert.Equal(new Dictionary<string, int> { ["healthy"] = 1, ["down"] = 1 }, index.Counts().ByFacet["health"]);
         Assert.Equal(["a"], Ids(index.List(Query(facets: new() { ["health"] = "down" }))));
-        Assert.False(index.HasChanges);
+        Assert.Equal(["a"], index.Changes().Upserted.Select(e => e.Id));
+        index.ChangesSaved();
         Assert.Empty(index.Reclassify(e => e));
+        Assert.False(index.HasChanges);
     }
 
     [Fact]
