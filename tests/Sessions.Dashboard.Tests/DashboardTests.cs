@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Sessions.Dashboard.Tests.Infrastructure;
+using Sessions.Service.Queries;
 using static Microsoft.Playwright.Assertions;
 
 namespace Sessions.Dashboard.Tests;
@@ -98,6 +99,38 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(page.Locator("#fleet-history").Locator("xpath=ancestor::section[1]").Locator("figure.chart svg")).ToBeVisibleAsync();
         await dashboard.ScreenshotAsync("fleet-1280");
         await dashboard.ScreenshotAsync("fleet-1280-viewport", fullPage: false);
+    }
+
+    [Fact]
+    public async Task TheFleetChartShowsTheDayTheApiKeepsAndBreaksWhereTheTrackerWasNotRunning()
+    {
+        await fixture.SeedAsync();
+
+        // Twenty samples three hours ago, a second apart: history the tracker took before a stretch it was not running.
+        var earlier = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(-3).ToUnixTimeSeconds());
+        await fixture.Host.AddFleetSamplesAsync(Enumerable.Range(0, 20).Select(i => new FleetSample(earlier.AddSeconds(i), 2, 0, 1, 0)));
+        await using var dashboard = await fixture.OpenSignedInAsync();
+        var chart = dashboard.Page.Locator("#fleet-history").Locator("xpath=ancestor::section[1]").Locator("figure.chart");
+        var hour = chart.GetByRole(AriaRole.Button, new() { Name = "1 h" });
+        var day = chart.GetByRole(AriaRole.Button, new() { Name = "24 h" });
+        var gap = chart.Locator("svg rect.gap");
+
+        // The last hour by default: the time before this run of the service is shaded from the left edge, not drawn.
+        await Expect(hour).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(gap.First).ToHaveAttributeAsync("x", "36");
+
+        // The day the API keeps: the early run, then the stretch without samples as a break, most of the width.
+        await day.ClickAsync();
+        await Expect(day).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(hour).ToHaveAttributeAsync("aria-pressed", "false");
+        await Expect(chart.Locator("svg")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("not running"));
+        await Expect(gap.First.Locator("title")).ToContainTextAsync("the tracker was not running");
+        var plotWidth = await chart.Locator("svg").EvaluateAsync<double>("svg => svg.width.baseVal.value");
+        var gapWidth = await gap.First.EvaluateAsync<double>("rect => rect.width.baseVal.value");
+        Assert.True(gapWidth > plotWidth / 2, $"the stretch without samples is {gapWidth} px of {plotWidth}");
+        var healthyAreas = await chart.Locator("svg path.series-ok").CountAsync();
+        Assert.True(healthyAreas >= 2, $"the healthy area is drawn across the gap ({healthyAreas} piece)");
+        await dashboard.ScreenshotAsync("fleet-chart-24h-1280", fullPage: false);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Abstractions.Entities;
@@ -88,12 +86,7 @@ public sealed class FleetHealthTests
         ["Fleet:SilentAfter"] = silentAfter,
     });
 
-    private static HttpClient Client(SessionsApiFactory service)
-    {
-        var client = service.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-        return client;
-    }
+    private static HttpClient Client(SessionsApiFactory service) => ApiJson.Client(service, ApiKey);
 
     private static async Task<StreamReader> OpenStreamAsync(HttpClient client)
     {
@@ -138,13 +131,11 @@ public sealed class FleetHealthTests
         throw new TimeoutException($"no 'health' event saying server {id} is {health} on /api/stream within 15 s");
     }
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string path) =>
-        await client.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
+    private static Task<JsonElement> GetAsync(HttpClient client, string path) => ApiJson.GetAsync(client, path);
 
     private static (string? Health, string? Reason) Health(JsonElement server) => (Text(server, "health"), Text(server, "healthReason"));
 
-    private static string? Text(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement element, string property) => ApiJson.Text(element, property);
 
     private static CanonicalEvent Server(string provider, string id, ServerStatus state, DateTimeOffset at) => new()
     {

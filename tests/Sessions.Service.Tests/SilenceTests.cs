@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Sessions.Abstractions.Entities;
@@ -133,22 +131,15 @@ public sealed class SilenceTests
         ["Storage:Mode"] = "sqlite",
         ["Storage:ConnectionString"] = folder.SqliteConnectionString,
         ["Api:Keys:0"] = ApiKey,
-        ["Silence:SessionEndsAfter"] = "00:00:02",
-        ["Silence:ClientUnregistersAfter"] = "00:00:02",
+        ["Silence:SessionEndsAfter"] = "00:00:05",
+        ["Silence:ClientUnregistersAfter"] = "00:00:05",
     });
 
-    private static HttpClient Client(SessionsApiFactory service)
-    {
-        var client = service.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
-        return client;
-    }
+    private static HttpClient Client(SessionsApiFactory service) => ApiJson.Client(service, ApiKey);
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string path) =>
-        await client.GetFromJsonAsync<JsonElement>(path, TestContext.Current.CancellationToken);
+    private static Task<JsonElement> GetAsync(HttpClient client, string path) => ApiJson.GetAsync(client, path);
 
-    private static string? Text(JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static string? Text(JsonElement element, string property) => ApiJson.Text(element, property);
 
     private static CanonicalEvent Session(string provider, string id, DateTimeOffset at, string key) => new()
     {

@@ -11,27 +11,23 @@ namespace Sessions.Grains.Clients;
 /// is refiled <c>unregistered</c> (<see cref="ClientSilenceRules"/>), out of its application's registered count and
 /// finished for retention from the moment it turned silent; the client's next event files it registered again.
 /// </summary>
-public sealed class ClientSilence(IOptions<SilenceOptions> options) : IEntryAging<ClientSnapshot>
+public sealed class ClientSilence(IOptions<SilenceOptions> options) : ItemAging<ClientSnapshot>
 {
     private readonly TimeSpan _unregistersAfter = options.Value.ClientUnregistersAfter;
 
-    public TimeSpan? SweepInterval => AgingSweep.For(_unregistersAfter);
+    public override TimeSpan? SweepInterval => AgingSweep.For(_unregistersAfter);
 
-    public IndexEntry<ClientSnapshot> AsOf(IndexEntry<ClientSnapshot> entry, DateTimeOffset now)
+    protected override ClientSnapshot Judge(ClientSnapshot item, DateTimeOffset now) => ClientSilenceRules.AsOf(item, now, _unregistersAfter);
+
+    protected override IndexEntry<ClientSnapshot> Refile(IndexEntry<ClientSnapshot> entry, ClientSnapshot item)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var item = ClientSilenceRules.AsOf(entry.Item, now, _unregistersAfter);
-        if (ReferenceEquals(item, entry.Item))
-        {
-            return entry;
-        }
-
-        var facets = entry.Facets.Where(f => f.Key != ClientFacets.RegisteredApplication).ToDictionary(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(item);
         return entry with
         {
             Item = item,
             Status = StatusWords.Of(item.Status),
-            Facets = facets,
+            Facets = entry.Facets.Where(f => f.Key != ClientFacets.RegisteredApplication).ToDictionary(StringComparer.Ordinal),
             FinishedAt = entry.FinishedAt ?? item.LastEventAt + _unregistersAfter,
         };
     }

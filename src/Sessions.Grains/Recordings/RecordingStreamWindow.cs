@@ -10,17 +10,17 @@ namespace Sessions.Grains.Recordings;
 /// window is refiled <c>stopped</c> at the disconnection (<see cref="RecordingStreamRules"/>), finished for retention
 /// from the window's end; a stream that comes back tells the recording, which files it recording again.
 /// </summary>
-public sealed class RecordingStreamWindow : IEntryAging<RecordingSnapshot>
+public sealed class RecordingStreamWindow : ItemAging<RecordingSnapshot>
 {
     /// <summary>Windows are the stream's own (FastPix: seconds to minutes), so the shards sweep every 5 s.</summary>
-    public TimeSpan? SweepInterval => TimeSpan.FromSeconds(5);
+    public override TimeSpan? SweepInterval => TimeSpan.FromSeconds(5);
 
-    public IndexEntry<RecordingSnapshot> AsOf(IndexEntry<RecordingSnapshot> entry, DateTimeOffset now)
+    protected override RecordingSnapshot Judge(RecordingSnapshot item, DateTimeOffset now) => RecordingStreamRules.AsOf(item, now);
+
+    protected override IndexEntry<RecordingSnapshot> Refile(IndexEntry<RecordingSnapshot> entry, RecordingSnapshot item)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var item = RecordingStreamRules.AsOf(entry.Item, now);
-        return ReferenceEquals(item, entry.Item)
-            ? entry
-            : entry with { Item = item, Status = StatusWords.Of(item.Status), FinishedAt = entry.FinishedAt ?? item.StreamReconnectBy };
+        ArgumentNullException.ThrowIfNull(item);
+        return entry with { Item = item, Status = StatusWords.Of(item.Status), FinishedAt = entry.FinishedAt ?? item.StreamReconnectBy };
     }
 }

@@ -12,21 +12,18 @@ namespace Sessions.Grains.Servers;
 /// facet, so lists, filters and fleet counts agree; the server's next event files it healthy again. The shards sweep
 /// as <see cref="AgingSweep"/> says, so a server is reported silent at most that late.
 /// </summary>
-public sealed class ServerSilence(IOptions<FleetOptions> options) : IEntryAging<ServerSnapshot>
+public sealed class ServerSilence(IOptions<FleetOptions> options) : ItemAging<ServerSnapshot>
 {
     private readonly TimeSpan _silentAfter = options.Value.SilentAfter;
 
-    public TimeSpan? SweepInterval => AgingSweep.For(_silentAfter);
+    public override TimeSpan? SweepInterval => AgingSweep.For(_silentAfter);
 
-    public IndexEntry<ServerSnapshot> AsOf(IndexEntry<ServerSnapshot> entry, DateTimeOffset now)
+    protected override ServerSnapshot Judge(ServerSnapshot item, DateTimeOffset now) => ServerHealthRules.AsOf(item, now, _silentAfter);
+
+    protected override IndexEntry<ServerSnapshot> Refile(IndexEntry<ServerSnapshot> entry, ServerSnapshot item)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var item = ServerHealthRules.AsOf(entry.Item, now, _silentAfter);
-        if (ReferenceEquals(item, entry.Item))
-        {
-            return entry;
-        }
-
+        ArgumentNullException.ThrowIfNull(item);
         var facets = new Dictionary<string, string>(entry.Facets, StringComparer.Ordinal) { [ServerStateMachine.HealthFacet] = StatusWords.Of(item.Health) };
         if (item.HealthReason is { } reason)
         {

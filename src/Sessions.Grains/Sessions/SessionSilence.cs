@@ -11,18 +11,18 @@ namespace Sessions.Grains.Sessions;
 /// refiled <c>ended</c> (<see cref="SessionSilenceRules"/>), finished for retention from the moment it turned silent;
 /// the session's next event files it active again.
 /// </summary>
-public sealed class SessionSilence(IOptions<SilenceOptions> options) : IEntryAging<SessionSnapshot>
+public sealed class SessionSilence(IOptions<SilenceOptions> options) : ItemAging<SessionSnapshot>
 {
     private readonly TimeSpan _endsAfter = options.Value.SessionEndsAfter;
 
-    public TimeSpan? SweepInterval => AgingSweep.For(_endsAfter);
+    public override TimeSpan? SweepInterval => AgingSweep.For(_endsAfter);
 
-    public IndexEntry<SessionSnapshot> AsOf(IndexEntry<SessionSnapshot> entry, DateTimeOffset now)
+    protected override SessionSnapshot Judge(SessionSnapshot item, DateTimeOffset now) => SessionSilenceRules.AsOf(item, now, _endsAfter);
+
+    protected override IndexEntry<SessionSnapshot> Refile(IndexEntry<SessionSnapshot> entry, SessionSnapshot item)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var item = SessionSilenceRules.AsOf(entry.Item, now, _endsAfter);
-        return ReferenceEquals(item, entry.Item)
-            ? entry
-            : entry with { Item = item, Status = StatusWords.Of(item.Status), FinishedAt = entry.FinishedAt ?? item.LastEventAt + _endsAfter };
+        ArgumentNullException.ThrowIfNull(item);
+        return entry with { Item = item, Status = StatusWords.Of(item.Status), FinishedAt = entry.FinishedAt ?? item.LastEventAt + _endsAfter };
     }
 }

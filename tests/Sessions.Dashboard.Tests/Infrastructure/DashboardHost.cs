@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Sessions.Service.Queries;
 using Sessions.Testing.Hosting;
 using Sessions.Testing.Webhooks;
 using Sessions.Webhooks;
@@ -82,6 +84,16 @@ public sealed class DashboardHost : IAsyncDisposable
         {
             var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             Assert.Fail($"POST /webhooks/{source}: expected 200, got {(int)response.StatusCode}: {body}");
+        }
+    }
+
+    /// <summary>Stores fleet-health samples as if the service had taken them: older history, before a stretch it was not running.</summary>
+    public async Task AddFleetSamplesAsync(IEnumerable<FleetSample> samples)
+    {
+        var store = _factory.Services.GetRequiredService<IFleetHistoryStore>();
+        foreach (var sample in samples)
+        {
+            await store.AddAsync(sample, DateTimeOffset.UtcNow.AddDays(-1), TestContext.Current.CancellationToken);
         }
     }
 

@@ -1,5 +1,7 @@
-// The fleet-health chart: healthy / degraded / down servers over the last hour, stacked, as inline SVG.
-// Drawn at the container's real width (ResizeObserver), so its text stays legible from phone to desktop.
+// The fleet-health chart: healthy / degraded / down servers over the last 1, 6 or 24 hours (the history the API
+// keeps), stacked, as inline SVG. Where the tracker was not running (a sample's gapBefore) the areas break and the
+// stretch is shaded, rather than drawn across. Drawn at the container's real width (ResizeObserver), so its text
+// stays legible from phone to desktop.
 
 import { h, s } from '../dom.js';
 import { span } from '../format.js';
@@ -12,6 +14,14 @@ const SERIES = [
   { key: 'down', label: 'Down', className: 'series-bad' },
 ];
 const HOUR_MS = 3600_000;
+const RANGES = [
+  { ms: HOUR_MS, label: '1 h', caption: 'Last hour' },
+  { ms: 6 * HOUR_MS, label: '6 h', caption: 'Last 6 hours' },
+  { ms: 24 * HOUR_MS, label: '24 h', caption: 'Last 24 hours' },
+];
+
+/** The range chosen last, kept while the page is open (the view redraws on every server change). */
+let chosenRange = RANGES[0];
 
 /** Returns { node, dispose } for samples [{ at, healthy, degraded, down }], oldest first. */
 export function fleetChart(samples) {
@@ -28,25 +38,41 @@ export function fleetChart(samples) {
   }
 
   const points = samples
-    .map((p) => ({ t: Date.parse(p.at), healthy: p.healthy, degraded: p.degraded, down: p.down }))
+    .map((p) => ({ t: Date.parse(p.at), gapFrom: p.gapBefore ? Date.parse(p.gapBefore.from) : null, healthy: p.healthy, degraded: p.degraded, down: p.down }))
     .filter((p) => Number.isFinite(p.t));
-  const t1 = points.at(-1).t;
-  const t0 = Math.max(points[0].t, t1 - HOUR_MS);
-  const shown = points.filter((p) => p.t >= t0);
-  const spanMs = Math.max(t1 - t0, 1000);
-  const peak = Math.max(1, ...shown.map((p) => p.healthy + p.degraded + p.down));
-  const yMax = niceCeiling(peak);
-  const worstDown = Math.max(...shown.map((p) => p.down));
-  const description = `Fleet health over the last ${span(spanMs)}: now ${last.healthy} healthy, ${last.degraded} degraded, ${last.down} down`
-    + (worstDown > 0 ? `; at most ${worstDown} down.` : '; none down.');
-
   const canvas = h('div', { class: 'chart-canvas' });
+  const caption = h('span', { class: 'chart-range' });
+  const buttons = RANGES.map((range) => h('button', {
+    type: 'button',
+    class: 'chart-range-button',
+    'data-range': range.label,
+    onclick: () => { chosenRange = range; redraw(); },
+  }, range.label));
   const node = h('figure', { class: 'chart' },
+    h('div', { class: 'chart-ranges', role: 'group', 'aria-label': 'Time range' }, buttons),
     canvas,
-    h('figcaption', null, legend, h('span', { class: 'chart-range' }, t1 - t0 >= HOUR_MS - 60_000 ? 'Last hour' : `Last ${span(spanMs)} (history starts when the service does)`)));
+    h('figcaption', null, legend, caption));
+
+  let lastWidth = 0;
+  function redraw() {
+    buttons.forEach((button, i) => button.setAttribute('aria-pressed', String(RANGES[i] === chosenRange)));
+    draw(lastWidth);
+  }
 
   function draw(width) {
+    lastWidth = width;
     if (width <= 0) return;
+    const t1 = points.at(-1).t;
+    const t0 = Math.max(points[0].t, t1 - chosenRange.ms);
+    const shown = points.filter((p) => p.t >= t0);
+    const spanMs = Math.max(t1 - t0, 1000);
+    const yMax = niceCeiling(Math.max(1, ...shown.map((p) => p.healthy + p.degraded + p.down)));
+    const worstDown = Math.max(...shown.map((p) => p.down));
+    const runs = breakAtGaps(shown);
+    const description = `Fleet health over the last ${span(spanMs)}: now ${last.healthy} healthy, ${last.degraded} degraded, ${last.down} down`
+      + (worstDown > 0 ? `; at most ${worstDown} down` : '; none down')
+      + (runs.gaps.length > 0 ? `; the tracker was not running ${runs.gaps.length === 1 ? 'once' : `${runs.gaps.length} times`} in between.` : '.');
+    caption.textContent = t1 - t0 >= chosenRange.ms - 60_000 ? chosenRange.caption : `Last ${span(spanMs)} (the history kept starts there)`;
     const { w, x, y } = scales(width, HEIGHT, MARGIN, t0, spanMs, yMax);
 
     const grid = [0, yMax / 2, yMax].filter((v, i, all) => Number.isInteger(v) && all.indexOf(v) === i);
@@ -55,7 +81,9 @@ export function fleetChart(samples) {
       grid.map((v) => s('g', { class: 'grid' },
         s('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: y(v), y2: y(v) }),
         s('text', { x: MARGIN.left - 6, y: y(v), 'text-anchor': 'end', 'dominant-baseline': 'middle' }, String(v)))),
-      stack(shown, x, y, t1),
+      runs.gaps.map(([from, to]) => s('rect', { class: 'gap', x: x(Math.max(from, t0)), y: MARGIN.top, width: Math.max(1, x(to) - x(Math.max(from, t0))), height: y(0) - MARGIN.top },
+        s('title', null, `No samples from ${clockLabel(from, false)} to ${clockLabel(to, false)}: the tracker was not running`))),
+      runs.runs.map((run) => stack(run, x, y, run.at(-1).t)),
       s('g', { class: 'axis' },
         s('text', { x: MARGIN.left, y: HEIGHT - 6, 'text-anchor': 'start' }, clockLabel(t0, spanMs < 600_000)),
         width > 360 && s('text', { x: MARGIN.left + w / 2, y: HEIGHT - 6, 'text-anchor': 'middle' }, clockLabel(t0 + spanMs / 2, spanMs < 600_000)),
@@ -63,7 +91,20 @@ export function fleetChart(samples) {
     canvas.replaceChildren(svg);
   }
 
+  redraw();
   return { node, dispose: drawAtWidth(canvas, draw) };
+}
+
+/** The points split into runs where a sample follows a gap, and each gap's [from, to]. */
+function breakAtGaps(points) {
+  const runs = [];
+  const gaps = [];
+  for (const p of points) {
+    if (p.gapFrom !== null) gaps.push([p.gapFrom, p.t]);
+    if (runs.length === 0 || p.gapFrom !== null) runs.push([]);
+    runs.at(-1).push(p);
+  }
+  return { runs, gaps };
 }
 
 /** The plot area's width and the x (time) and y (value) scales of a chart drawn `width` × `height` px. */
