@@ -14,10 +14,15 @@ internal sealed class DispatcherWakingJournal(IEntityJournal journal, Dispatcher
     public Task<IReadOnlyList<JournalEntry>> ReadAsync(EntityKind kind, string key, long afterVersion, CancellationToken cancellationToken) =>
         journal.ReadAsync(kind, key, afterVersion, cancellationToken);
 
-    public async Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request, IReadOnlyList<OutboxEntry>? notifications = null)
+    public Task AppendAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request, IReadOnlyList<OutboxEntry>? notifications = null) =>
+        notifications is not { Count: > 0 }
+            ? journal.AppendAsync(kind, key, entry, request, notifications)   // most events change no status: nothing to wake
+            : AppendAndWakeAsync(kind, key, entry, request, notifications);
+
+    private async Task AppendAndWakeAsync(EntityKind kind, string key, JournalEntry entry, RawWebhook? request, IReadOnlyList<OutboxEntry> notifications)
     {
         await journal.AppendAsync(kind, key, entry, request, notifications);
-        wakes.Committed(notifications ?? []);
+        wakes.Committed(notifications);
     }
 
     public Task TrimAsync(EntityKind kind, string key, long beforeVersion) => journal.TrimAsync(kind, key, beforeVersion);
