@@ -66,7 +66,7 @@ public sealed class NotificationCrashTests
         var cancellationToken = TestContext.Current.CancellationToken;
         using var folder = new TempDirectory("notify-health");
         await using var receiver = await NotificationReceiver.StartAsync();
-        var silentAfter = TimeSpan.FromSeconds(15);
+        var silentAfter = TimeSpan.FromSeconds(20);
         var settings = Settings(folder);
         settings["Fleet:SilentAfter"] = silentAfter.ToString("c", CultureInfo.InvariantCulture);
 
@@ -81,10 +81,11 @@ public sealed class NotificationCrashTests
             service.Http.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
             secret = await SessionStarts.SubscribeAsync(service.Http, new { name = "health", url = receiver.Url("/health"), category = "server", events = HealthOnly });
 
-            // Heard from last: "live" 3 s before it turns silent, "crashed" just now.
+            // Heard from last: "live" 8 s before it turns silent (so a slow machine still files it healthy first: a server
+            // filed already silent has no change to announce), "crashed" just now.
             var now = DateTimeOffset.UtcNow;
             crashedSilentAt = now + silentAfter;
-            await RegisterAsync(service, provider, "live", now - silentAfter + TimeSpan.FromSeconds(3));
+            await RegisterAsync(service, provider, "live", now - silentAfter + TimeSpan.FromSeconds(8));
             await RegisterAsync(service, provider, "crashed", now);
             await receiver.WaitForAsync("/health", r => HealthOf(r, "live").Count > 0, seconds: 30);
             Assert.True(DateTimeOffset.UtcNow < crashedSilentAt - TimeSpan.FromSeconds(2), "too slow to kill the process before the second server fell silent");
