@@ -1,3 +1,4 @@
+using Sessions.Abstractions.Hosting;
 using Sessions.Canonical;
 
 namespace Sessions.Abstractions.Entities;
@@ -18,11 +19,11 @@ public static class EntityGrains
         ArgumentNullException.ThrowIfNull(grains);
         return kind switch
         {
-            EntityKind.Server => grains.GetGrain<IServerGrain>(key),
-            EntityKind.Session => grains.GetGrain<ISessionGrain>(key),
-            EntityKind.Recording => grains.GetGrain<IRecordingGrain>(key),
-            EntityKind.Livestream => grains.GetGrain<ILivestreamGrain>(key),
-            EntityKind.Client => grains.GetGrain<IClientGrain>(key),
+            EntityKind.Server => grains.Reference<IServerGrain>(key),
+            EntityKind.Session => grains.Reference<ISessionGrain>(key),
+            EntityKind.Recording => grains.Reference<IRecordingGrain>(key),
+            EntityKind.Livestream => grains.Reference<ILivestreamGrain>(key),
+            EntityKind.Client => grains.Reference<IClientGrain>(key),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "no grain for this entity kind"),
         };
     }

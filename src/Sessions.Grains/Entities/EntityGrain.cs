@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Hosting;
 using Sessions.Abstractions.Indexing;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
@@ -240,7 +241,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
 
     private IIndexShardGrain<TSnapshot> Shard() =>
-        GrainFactory.GetGrain<IIndexShardGrain<TSnapshot>>(IndexShards.KeyFor(TMachine.Kind, Key));
+        GrainFactory.Reference<IIndexShardGrain<TSnapshot>>(IndexShards.KeyFor(TMachine.Kind, Key));
 
     private void Publish(bool notify)
     {

@@ -206,11 +206,38 @@ internal sealed class ShardIndex<TItem>
                 return false;
             }
 
+            if (FiledAlike(held, entry))
+            {
+                // Most events change neither status nor facets: the entry's place in every set stays where it is.
+                _entries[entry.Key] = entry;
+                return true;
+            }
+
             File(held, -1);
         }
 
         _entries[entry.Key] = entry;
         File(entry, +1);
+        return true;
+    }
+
+    /// <summary>Whether two entries of one key sit in the same bucket, positions and counts.</summary>
+    private static bool FiledAlike(IndexEntry<TItem> held, IndexEntry<TItem> entry)
+    {
+        if (held.Status != entry.Status || held.Provider != entry.Provider || held.Position != entry.Position
+            || held.Facets.Count != entry.Facets.Count)
+        {
+            return false;
+        }
+
+        foreach (var (facet, value) in held.Facets)
+        {
+            if (!entry.Facets.TryGetValue(facet, out var now) || !string.Equals(now, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

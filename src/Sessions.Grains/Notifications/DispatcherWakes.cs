@@ -1,3 +1,4 @@
+using Sessions.Abstractions.Hosting;
 using Sessions.Abstractions.Notifications;
 
 namespace Sessions.Grains.Notifications;
@@ -41,7 +42,7 @@ public sealed class DispatcherWakes(IGrainFactory grains)
     {
         foreach (var s in shard is { } one ? [one] : Enumerable.Range(0, OutboxEntry.Shards))
         {
-            grains.GetGrain<INotificationDispatcherGrain>(NotificationDispatcherGrain.KeyOf(subscriptionId, s)).WakeAsync().Ignore();
+            grains.Reference<INotificationDispatcherGrain>(NotificationDispatcherGrain.KeyOf(subscriptionId, s)).WakeAsync().Ignore();
         }
     }
 

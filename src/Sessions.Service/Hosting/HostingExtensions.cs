@@ -87,7 +87,10 @@ public static class HostingExtensions
         TelemetryHosting.AddTelemetry(builder);
 
         services.AddSingleton<ApiKeys>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        // The API key is checked where an endpoint requires it (the default policy names its scheme), not for every
+        // request: ASP.NET Core would otherwise make the only scheme the default and run it for each webhook too.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", isEnabled: true);
+        services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, configureOptions: null);
         services.AddAuthorizationBuilder()
             .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Sessions.Abstractions.Entities;
+using Sessions.Abstractions.Hosting;
 using Sessions.Abstractions.Indexing;
 
 namespace Sessions.Service.Queries;
@@ -62,7 +63,7 @@ public sealed class IndexReader(IGrainFactory grains)
 
     /// <summary>Every shard of one kind.</summary>
     public IEnumerable<IIndexShardGrain<TItem>> Shards<TItem>() =>
-        Enumerable.Range(0, IndexShards.Count).Select(n => grains.GetGrain<IIndexShardGrain<TItem>>(IndexShards.Key(SnapshotKinds.Of<TItem>(), n)));
+        Enumerable.Range(0, IndexShards.Count).Select(n => grains.Reference<IIndexShardGrain<TItem>>(IndexShards.Key(SnapshotKinds.Of<TItem>(), n)));
 
     /// <summary>The keys of one kind's entities finished before <paramref name="finishedBefore"/>, shard by shard, a page at a time.</summary>
     private async IAsyncEnumerable<string> FinishedKeysAsync<TItem>(DateTimeOffset finishedBefore)

@@ -92,7 +92,7 @@ public sealed partial class WebhookIngest(
     {
         var bytes = body.Memory;
         var receivedAt = time.GetUtcNow();
-        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var headers = new RequestHeaders(request.Headers);
         var verdict = WebhookPipeline.Handle(source, new WebhookRequest(bytes, headers, request.Query["token"], receivedAt));
         switch (verdict)
         {
@@ -189,7 +189,7 @@ public sealed partial class WebhookIngest(
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
-    private static Dictionary<string, string> LoggedHeaders(Dictionary<string, string> headers)
+    private static Dictionary<string, string> LoggedHeaders(RequestHeaders headers)
     {
         var logged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in KeptHeaders)
