@@ -32,6 +32,9 @@ page size + 24 B each; an open read transaction on another connection keeps chec
 during the window). Each window is preceded by --probe-settle seconds of quiet and also measured again that long
 after it, to show the deferred writes (index shards flush once a second); the quiet before gives the idle drift.
 
+--ready-to-run: both processes are published ReadyToRun for this machine (as the Dockerfile publishes the service) and
+run from there, instead of the build output: precompiled code from the first request, which is what cold measures.
+
 --profile DIR: PostgreSQL runs with pg_stat_statements, and during each measured run dotnet-counters (a .NET global
 tool) and, where installed, perf (on-CPU samples, native and kernel code included) record the service process; then
 one more run of the same load goes under dotnet-trace (another .NET global tool; its sampler pauses the runtime every
@@ -463,6 +466,13 @@ def print_probe(rows: list, settle: float) -> None:
               f"{r['idle_drift']:,} | {r['p50_us'] / 1000:.1f} |")
 
 
+def publish_ready_to_run(project: str, name: str) -> str:
+    """dotnet publish with ReadyToRun for this machine's OS and architecture into a folder of its own; the DLL's path."""
+    subprocess.run(["dotnet", "publish", project, "-c", "Release", "--nologo", "-v", "q", "--os", "linux", "--no-self-contained",
+                    "-p:PublishReadyToRun=true", "-p:UseAppHost=false", "-o", name], cwd=ROOT, check=True)
+    return os.path.join(name, os.path.basename(name) + ".dll")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenarios", default="pgbench,receiver,sessions-postgres,sessions-sqlite")
@@ -476,6 +486,8 @@ def main() -> None:
     parser.add_argument("--probe-settle", type=float, default=1.5)
     parser.add_argument("--profile", metavar="DIR", help="record counters, a trace and pg_stat_statements into DIR")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--ready-to-run", action="store_true",
+                        help="publish both processes ReadyToRun (as the Dockerfile does) and run those instead of the build")
     args = parser.parse_args()
     scenarios = args.scenarios.split(",")
     if args.wal_probe:
@@ -484,14 +496,19 @@ def main() -> None:
     unknown |= set(args.workloads.split(",")) - set(WORKLOADS) | set(args.temps.split(",")) - {"warm", "cold"}
     if unknown:
         parser.error(f"unknown: {', '.join(sorted(unknown))}")
-    if not args.no_build:
+    work = tempfile.mkdtemp(prefix="sessions-write-path-")
+    if args.ready_to_run:
+        # As the container image ships them: published, compiled ahead of time for this machine (both processes alike).
+        global SERVICE, RECEIVER
+        SERVICE, RECEIVER = (publish_ready_to_run(project, os.path.join(work, name))
+                             for project, name in (("src/Sessions.Service", "Sessions.Service"), ("benchmarks/Receiver", "Receiver")))
+    elif not args.no_build:
         for project in ("src/Sessions.Service", "benchmarks/Receiver"):
             subprocess.run(["dotnet", "build", "-c", "Release", "--nologo", "-v", "q", project], cwd=ROOT, check=True)
     with open("/proc/loadavg", encoding="ascii") as loadavg:
         print(f"load average before: {' '.join(loadavg.read().split()[:3])}; commit "
               f"{subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()}",
               flush=True)
-    work = tempfile.mkdtemp(prefix="sessions-write-path-")
     pg = Postgres("-c shared_preload_libraries=pg_stat_statements" if args.profile else "")
     profiler = Profiler(args.profile, pg) if args.profile else None
     stamps = Timestamps()
