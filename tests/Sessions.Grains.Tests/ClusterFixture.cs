@@ -33,6 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IEntityChangeLog, NoEntityChangeLog>();
             silo.Services.AddSingleton<IIndexStore, InMemoryIndexStore>();
             silo.Services.AddSingleton<INotificationStore>(new InMemoryNotificationStore(TimeProvider.System));
+            silo.Services.AddSingleton<DispatcherWakes>();
             silo.Services.AddEntryAging();
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
         });

@@ -97,7 +97,7 @@ public sealed class NotificationRetentionTests(PostgresServer postgres)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var entry = new OutboxEntry(Key(id), "session.active", "acme", Old, Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\"}}"));
-        await store.AppendOutboxAsync(entry);
+        await store.AppendOutboxAsync([entry]);
         var row = (await store.ReadOutboxAsync(entry.Shard, 0, DateTimeOffset.UnixEpoch, 100, cancellationToken)).Single(r => r.Entry.EntityKey == entry.EntityKey);
         var delivery = Deliveries.For(subscription, entry.Shard, [row], 100, row.RecordedAt).Single();
         await store.AddDeliveriesAsync(subscription.Id, entry.Shard, passed ? row.Seq : null, [delivery]);

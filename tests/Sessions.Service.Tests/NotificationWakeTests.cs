@@ -17,6 +17,10 @@ public sealed class NotificationWakeTests
 
     private static readonly string[] SessionEvents = ["session.active", "session.ended"];
 
+    private static readonly object Session = new { provider = "acme", id = "s-1" };
+
+    private static readonly string[] HealthEvents = ["server.health"];
+
     [Theory]
     [InlineData("memory")]
     [InlineData("sqlite")]
@@ -31,19 +35,45 @@ public sealed class NotificationWakeTests
             new { name = "prompt", url = receiver.Url("/prompt"), category = "session", events = SessionEvents }, Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
 
-        await PostAsync(client, "session.started");
+        await PostAsync(client, "session.started", Session);
         await receiver.WaitForAsync("/prompt", r => r.Count >= 1, WellBeforeThePoll);
 
         // The dispatcher has ticked since; the next change of the entity wakes it again, and follows the first.
-        await PostAsync(client, "session.ended");
+        await PostAsync(client, "session.ended", Session);
         var got = await receiver.WaitForAsync("/prompt", r => r.Count >= 2, WellBeforeThePoll);
         Assert.Equal(SessionEvents, got.Select(d => d.Events[0].GetProperty("type").GetString()));
     }
 
-    private static async Task PostAsync(HttpClient client, string type)
+    /// <summary>A server's health is judged by its index shard, which stores the notification itself: that commit wakes too.</summary>
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    public async Task A_health_change_stored_by_the_index_wakes_the_dispatcher_of_its_subscription(string mode)
     {
-        using var message = WebhookMessage.For(StandardWebhooks.Source,
-            StandardWebhooks.Event(type, DateTimeOffset.UtcNow, new { provider = "acme", id = "s-1" }));
+        using var folder = new TempDirectory("wake-health");
+        await using var receiver = await NotificationReceiver.StartAsync();
+        await using var factory = Factory(mode, folder);
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
+        using var created = await client.PostAsJsonAsync("/api/subscriptions",
+            new { name = "health", url = receiver.Url("/health"), category = "server", events = HealthEvents }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var server = new { provider = "acme", id = "m-1", role = "gateway" };
+        await PostAsync(client, "server.registered", server);
+        await PostAsync(client, "server.unregistered", server);
+        var got = await receiver.WaitForAsync("/health", r => r.Count >= 1, WellBeforeThePoll);
+
+        var announced = Assert.Single(got.SelectMany(d => d.Events));
+        var data = announced.GetProperty("data");
+        Assert.Equal(("server.health", "m-1", "healthy"),
+            (announced.GetProperty("type").GetString(), data.GetProperty("id").GetString(), data.GetProperty("previousHealth").GetString()));
+        Assert.NotEqual("healthy", data.GetProperty("health").GetString());
+    }
+
+    private static async Task PostAsync(HttpClient client, string type, object data)
+    {
+        using var message = WebhookMessage.For(StandardWebhooks.Source, StandardWebhooks.Event(type, DateTimeOffset.UtcNow, data));
         using var answer = await client.SendAsync(message, Ct);
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
     }

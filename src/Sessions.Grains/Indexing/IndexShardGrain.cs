@@ -43,6 +43,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     private readonly TimeProvider _time;
     private readonly IEntryAging<TItem> _aging;
     private readonly INotificationStore _notifications;
+    private readonly DispatcherWakes _wakes;
     private readonly ILogger<IndexShardGrain<TItem>> _logger;
     private readonly ObserverManager<IChangeObserver> _observers;
     private readonly ShardIndex<TItem> _index = new();
@@ -63,6 +64,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         TimeProvider time,
         IEntryAging<TItem> aging,
         INotificationStore notifications,
+        DispatcherWakes wakes,
         ILogger<IndexShardGrain<TItem>> logger)
     {
         _store = store;
@@ -71,6 +73,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         _time = time;
         _aging = aging;
         _notifications = notifications;
+        _wakes = wakes;
         _logger = logger;
         _observers = new ObserverManager<IChangeObserver>(TimeSpan.FromMinutes(1), logger);
     }
@@ -223,24 +226,30 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             ("health", health), ("previousHealth", previous), ("healthReason", reason)));
     }
 
-    /// <summary>Stores the health changes noticed so far as notifications, in order; false when one could not be (it is tried again next tick).</summary>
+    /// <summary>
+    /// Stores the health changes noticed so far as notifications, together and in order, then wakes the dispatchers that
+    /// deliver them; false when they could not be stored (they are tried again next tick).
+    /// </summary>
     private async Task<bool> AnnounceAsync()
     {
-        while (_unannounced.Count > 0)
+        if (_unannounced.Count == 0)
         {
-            try
-            {
-                await _notifications.AppendOutboxAsync(_unannounced[0]);
-            }
-            catch (Exception ex)
-            {
-                LogHealthNotificationFailed(_logger, ex, this.GetPrimaryKeyString(), _unannounced.Count);
-                return false;
-            }
-
-            _unannounced.RemoveAt(0);
+            return true;
         }
 
+        OutboxEntry[] announced = [.. _unannounced];
+        try
+        {
+            await _notifications.AppendOutboxAsync(announced);
+        }
+        catch (Exception ex)
+        {
+            LogHealthNotificationFailed(_logger, ex, this.GetPrimaryKeyString(), _unannounced.Count);
+            return false;
+        }
+
+        _unannounced.RemoveRange(0, announced.Length);
+        _wakes.Committed(announced);
         return true;
     }
 

@@ -12,8 +12,11 @@ public interface INotificationStore
     /// <summary>Outbox rows of every shard whose change happened at or after <paramref name="occurredSince"/>, oldest first.</summary>
     Task<IReadOnlyList<OutboxRow>> ReadOutboxSinceAsync(DateTimeOffset occurredSince, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Stores one notification on its own (one the clock made, not an event: a server fell silent).</summary>
-    Task AppendOutboxAsync(OutboxEntry entry);
+    /// <summary>
+    /// Stores notifications made outside an entity's commit (an index shard's <c>server.health</c> changes, by an event or
+    /// by the clock), in order, in one transaction: all of them or none.
+    /// </summary>
+    Task AppendOutboxAsync(IReadOnlyList<OutboxEntry> entries);
 
     Task<IReadOnlyList<Subscription>> ListSubscriptionsAsync(CancellationToken cancellationToken);
 

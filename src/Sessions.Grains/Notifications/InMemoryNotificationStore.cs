@@ -38,9 +38,14 @@ public sealed class InMemoryNotificationStore(TimeProvider time) : INotification
         }
     }
 
-    public Task AppendOutboxAsync(OutboxEntry entry)
+    public Task AppendOutboxAsync(IReadOnlyList<OutboxEntry> entries)
     {
-        Append(entry);
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            Append(entry);
+        }
+
         return Task.CompletedTask;
     }
 

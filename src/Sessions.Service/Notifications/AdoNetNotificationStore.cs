@@ -61,16 +61,23 @@ internal sealed class AdoNetNotificationStore(DbDataSource dataSource, IOptions<
             ReadOutboxRow,
             cancellationToken);
 
-    public Task AppendOutboxAsync(OutboxEntry entry)
+    public Task AppendOutboxAsync(IReadOnlyList<OutboxEntry> entries)
     {
-        ArgumentNullException.ThrowIfNull(entry);
-        return ExecuteAsync(
-            "INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload) " +
-            "VALUES (@service, @shard, @key, @type, @provider, @occurred, @recorded, @payload)",
-            [
-                ("shard", entry.Shard), ("key", entry.EntityKey), ("type", entry.Type), ("provider", entry.Provider),
-                ("occurred", entry.OccurredAt.ToUnixTimeMilliseconds()), ("recorded", time.GetUtcNow().ToUnixTimeMilliseconds()), ("payload", entry.Payload),
-            ]);
+        ArgumentNullException.ThrowIfNull(entries);
+        var recorded = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var entry in entries)
+            {
+                await RunAsync(connection, transaction,
+                    "INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload) " +
+                    "VALUES (@service, @shard, @key, @type, @provider, @occurred, @recorded, @payload)",
+                    [
+                        ("shard", entry.Shard), ("key", entry.EntityKey), ("type", entry.Type), ("provider", entry.Provider),
+                        ("occurred", entry.OccurredAt.ToUnixTimeMilliseconds()), ("recorded", recorded), ("payload", entry.Payload),
+                    ]);
+            }
+        });
     }
 
     public Task<IReadOnlyList<Subscription>> ListSubscriptionsAsync(CancellationToken cancellationToken) =>
