@@ -55,13 +55,13 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>Stores one journal entry and, when given, its request's raw log row and its notifications, in the next commit.</summary>
     public Task AppendAsync(
         string grainType, string key, long version, long recordedAtMs, byte[] payload, RawWebhook? request, IReadOnlyList<OutboxEntry> notifications) =>
-        EnqueueAsync(new JournalAppend(grainType, key, version, recordedAtMs, payload, request, notifications));
+        EnqueueAsync(new JournalAppend(grainType, key, version, recordedAtMs, payload, request is null ? null : RequestValues(request), notifications));
 
     /// <summary>Removes one entity's journal entries below <paramref name="beforeVersion"/>, in the next commit.</summary>
     public Task TrimAsync(string grainType, string key, long beforeVersion) => EnqueueAsync(new JournalTrim(grainType, key, beforeVersion));
 
     /// <summary>Stores one request's raw log row, in the next commit.</summary>
-    public Task AppendAsync(RawWebhook request) => EnqueueAsync(new RequestAppend(request));
+    public Task AppendAsync(RawWebhook request) => EnqueueAsync(new RequestAppend(request.Source, RequestValues(request)));
 
     public async ValueTask DisposeAsync()
     {
@@ -141,7 +141,7 @@ internal sealed class GroupCommit : IAsyncDisposable
                 JournalTrim trim => (-1, Command(
                     "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
                     [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion])),
-                RequestAppend append => (-1, Command($"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", RequestValues(append.Request))),
+                RequestAppend append => (-1, Command($"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", append.Row)),
                 _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
             };
             commands.BatchCommands.Add(command);
@@ -159,7 +159,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     private (int Expected, NpgsqlBatchCommand Command) JournalCommand(JournalAppend append)
     {
         var journal = $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-        if (append.Request is null && append.Notifications.Count == 0)
+        if (append.RequestRow is null && append.Notifications.Count == 0)
         {
             return (1, Command(journal, JournalValues(append)));
         }
@@ -178,7 +178,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             outbox = $"{InsertOutbox}SELECT * FROM (VALUES {string.Join(", ", rows)}) AS v WHERE EXISTS (SELECT FROM j)";
         }
 
-        if (append.Request is not { } request)
+        if (append.RequestRow is not { } row)
         {
             return (append.Notifications.Count, Command($"WITH {parts[0]} {outbox}", [.. values]));
         }
@@ -189,7 +189,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
 
         var first = values.Count + 1;
-        values.AddRange(RequestValues(request));
+        values.AddRange(row);
         var select = string.Join(", ", Enumerable.Range(first, 6).Select(p => $"${p}"));
         return (1, Command($"WITH {string.Join(", ", parts)} {InsertRequest}SELECT {select} WHERE EXISTS (SELECT FROM j)", [.. values]));
     }
@@ -212,9 +212,9 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 JournalAppend append => await RunAsync(journal, JournalValues(append)) == 1
                     && await RunAllAsync(outbox, append.Notifications.Select(n => OutboxValues(n, append.RecordedAtMs)))
-                    && (append.Request is not { } row || await RunAsync(request, RequestValues(row)) == 1),
+                    && (append.RequestRow is not { } row || await RunAsync(request, row) == 1),
                 JournalTrim t => await RunAsync(trim, [_serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
-                RequestAppend append => await RunAsync(request, RequestValues(append.Request)) == 1,
+                RequestAppend append => await RunAsync(request, append.Row) == 1,
                 _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
             };
         }
@@ -229,6 +229,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     private object[] OutboxValues(OutboxEntry entry, long recordedAtMs) =>
         [_serviceId, entry.Shard, entry.EntityKey, entry.Type, entry.Provider, entry.OccurredAt.ToUnixTimeMilliseconds(), recordedAtMs, entry.Payload];
 
+    /// <summary>A request's raw log row, made by the caller (its JSON and its copy of the body), not inside the single writer's commit.</summary>
     private static object[] RequestValues(RawWebhook request) =>
     [
         request.Source,
@@ -295,9 +296,9 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     private sealed record JournalAppend(
-        string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, RawWebhook? Request, IReadOnlyList<OutboxEntry> Notifications) : Write
+        string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, object[]? RequestRow, IReadOnlyList<OutboxEntry> Notifications) : Write
     {
-        public override string Operation => Request is null ? "append journal" : "append journal and raw webhook";
+        public override string Operation => RequestRow is null ? "append journal" : "append journal and raw webhook";
 
         public override string Target => $"{GrainType}/{Key}";
     }
@@ -309,10 +310,10 @@ internal sealed class GroupCommit : IAsyncDisposable
         public override string Target => $"{GrainType}/{Key}";
     }
 
-    private sealed record RequestAppend(RawWebhook Request) : Write
+    private sealed record RequestAppend(string Source, object[] Row) : Write
     {
         public override string Operation => "append raw webhook";
 
-        public override string Target => Request.Source;
+        public override string Target => Source;
     }
 }
