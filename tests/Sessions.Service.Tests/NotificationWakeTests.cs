@@ -29,11 +29,7 @@ public sealed class NotificationWakeTests
         using var folder = new TempDirectory("wake");
         await using var receiver = await NotificationReceiver.StartAsync();
         await using var factory = Factory(mode, folder);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
-        using var created = await client.PostAsJsonAsync("/api/subscriptions",
-            new { name = "prompt", url = receiver.Url("/prompt"), category = "session", events = SessionEvents }, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var client = await SubscribedClientAsync(factory, new { name = "prompt", url = receiver.Url("/prompt"), category = "session", events = SessionEvents });
 
         await PostAsync(client, "session.started", Session);
         await receiver.WaitForAsync("/prompt", r => r.Count >= 1, WellBeforeThePoll);
@@ -53,11 +49,7 @@ public sealed class NotificationWakeTests
         using var folder = new TempDirectory("wake-health");
         await using var receiver = await NotificationReceiver.StartAsync();
         await using var factory = Factory(mode, folder);
-        using var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
-        using var created = await client.PostAsJsonAsync("/api/subscriptions",
-            new { name = "health", url = receiver.Url("/health"), category = "server", events = HealthEvents }, Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var client = await SubscribedClientAsync(factory, new { name = "health", url = receiver.Url("/health"), category = "server", events = HealthEvents });
 
         var server = new { provider = "acme", id = "m-1", role = "gateway" };
         await PostAsync(client, "server.registered", server);
@@ -69,6 +61,16 @@ public sealed class NotificationWakeTests
         Assert.Equal(("server.health", "m-1", "healthy"),
             (announced.GetProperty("type").GetString(), data.GetProperty("id").GetString(), data.GetProperty("previousHealth").GetString()));
         Assert.NotEqual("healthy", data.GetProperty("health").GetString());
+    }
+
+    /// <summary>An API client of <paramref name="factory"/> that has created <paramref name="subscription"/>.</summary>
+    private static async Task<HttpClient> SubscribedClientAsync(SessionsApiFactory factory, object subscription)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", WebhookApiFactory.ApiKey);
+        using var created = await client.PostAsJsonAsync("/api/subscriptions", subscription, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return client;
     }
 
     private static async Task PostAsync(HttpClient client, string type, object data)
