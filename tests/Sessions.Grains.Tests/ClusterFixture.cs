@@ -34,7 +34,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IIndexStore, InMemoryIndexStore>();
             silo.Services.AddSingleton<INotificationStore>(new InMemoryNotificationStore(TimeProvider.System));
             silo.Services.AddSingleton<DispatcherWakes>();
-            silo.Services.AddEntryAging();
+            silo.Services.AddIndexing();
             silo.Services.AddSerializer(s => s.AddSessionsSerialization());
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddSessionsSerialization()));

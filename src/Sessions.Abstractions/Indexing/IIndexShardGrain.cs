@@ -27,15 +27,13 @@ public interface IChangeObserver : IGrainObserver
 public interface IIndexShardGrain<TItem> : IGrainWithStringKey
 {
     /// <summary>
-    /// Files or refiles an entity; an entry older (by version) than the one held is ignored. With
-    /// <paramref name="notify"/>, subscribers hear of it (a re-file after activation or a retry stays quiet).
+    /// Applies <paramref name="updates"/> in order. An entry older (by version) than the one held is ignored, and so is
+    /// a removal older than it; an upsert with <see cref="IndexUpdate{TItem}.Notify"/> is told to subscribers (a re-file
+    /// after activation or a retry stays quiet). Entities send them through their silo's <c>IndexLanes</c>, which keeps
+    /// one call per shard under way and sends with it whatever was posted meanwhile.
     /// </summary>
-    [Alias("Upsert"), OneWay]
-    Task UpsertAsync(IndexEntry<TItem> entry, bool notify);
-
-    /// <summary>Forgets an entity whose state was removed, unless a newer version was filed since.</summary>
-    [Alias("Remove"), OneWay]
-    Task RemoveAsync(string key, long version);
+    [Alias("File")]
+    Task FileAsync(IReadOnlyList<IndexUpdate<TItem>> updates);
 
     /// <summary>Up to <see cref="IndexQuery.Limit"/> entries matching the query, after its cursor, in list order.</summary>
     [Alias("List")]

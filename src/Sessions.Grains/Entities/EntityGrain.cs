@@ -14,10 +14,11 @@ namespace Sessions.Grains.Entities;
 
 /// <summary>
 /// The thin grain around a kind's pure state machine: dedupe and fold (in <see cref="EntityLog"/>), append the event to
-/// the entity's journal before answering, then file the entity in its index shard. The full record (the snapshot, in
-/// Orleans grain storage) is written behind, every <see cref="SnapshotOptions.SnapshotEvery"/> events; an activation
-/// loads it and replays the journal after it. Deactivation writes nothing: a mass deactivation (idle collection, a
-/// silo's shutdown) would otherwise cost a write per grain, where the next activation replays at most that many entries. Non-reentrant, so each event is applied
+/// the entity's journal before answering, then file the entity in its index shard (through the silo's
+/// <see cref="IndexLanes"/>). The full record (the snapshot, in Orleans grain storage) is written behind, every
+/// <see cref="SnapshotOptions.SnapshotEvery"/> events; an activation loads it and replays the journal after it.
+/// Deactivation writes nothing: a mass deactivation (idle collection, a silo's shutdown) would otherwise cost a write
+/// per grain, where the next activation replays at most that many entries. Non-reentrant, so each event is applied
 /// atomically. If an append fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the
 /// activation is dropped, without a snapshot, so the next call reloads what storage really holds.
 /// </summary>
@@ -27,6 +28,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
     IEntryAging<TSnapshot> aging,
+    IndexLanes index,
     ILogger logger) : Grain, IEntityGrain<TSnapshot>
     where TState : class, new()
     where TSnapshot : class
@@ -98,7 +100,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         if (EntityLog.Header(record.State, Key) is null)
         {
             // Already removed (or never stored): make sure the shard forgets it too, in case it missed the removal.
-            Shard().RemoveAsync(Key, version).Ignore();
+            index.Remove<TSnapshot>(TMachine.Kind, Key, version);
             return false;
         }
 
@@ -116,7 +118,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
         record.State.Version = tombstone.Version;
         _snapshotVersion = 0;
         await journal.TrimAsync(TMachine.Kind, Key, tombstone.Version);
-        Shard().RemoveAsync(Key, tombstone.Version).Ignore();
+        index.Remove<TSnapshot>(TMachine.Kind, Key, tombstone.Version);
         LogExpired(logger, TMachine.Kind, Key, finished);
         DeactivateOnIdle();
         return true;
@@ -240,14 +242,11 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     /// <summary>Receive times are stored in milliseconds: memory keeps the same, so a replay rebuilds exactly what was answered.</summary>
     private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset at) => DateTimeOffset.FromUnixTimeMilliseconds(at.ToUnixTimeMilliseconds());
 
-    private IIndexShardGrain<TSnapshot> Shard() =>
-        GrainFactory.Reference<IIndexShardGrain<TSnapshot>>(IndexShards.KeyFor(TMachine.Kind, Key));
-
     private void Publish(bool notify)
     {
         if (Entry() is { } entry)
         {
-            Shard().UpsertAsync(entry, notify).Ignore();
+            index.Upsert(entry, notify);
         }
     }
 

@@ -28,7 +28,8 @@ public sealed class ServerGrain(
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
     IEntryAging<ServerSnapshot> aging,
-    ILogger<ServerGrain> logger) : EntityGrain<ServerState, ServerSnapshot, ServerStateMachine>(record, journal, snapshots, time, aging, logger), IServerGrain;
+    IndexLanes index,
+    ILogger<ServerGrain> logger) : EntityGrain<ServerState, ServerSnapshot, ServerStateMachine>(record, journal, snapshots, time, aging, index, logger), IServerGrain;
 
 /// <summary>One session.</summary>
 [GrainType("session"), PreferLocalPlacement]
@@ -38,7 +39,8 @@ public sealed class SessionGrain(
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
     IEntryAging<SessionSnapshot> aging,
-    ILogger<SessionGrain> logger) : EntityGrain<SessionState, SessionSnapshot, SessionStateMachine>(record, journal, snapshots, time, aging, logger), ISessionGrain;
+    IndexLanes index,
+    ILogger<SessionGrain> logger) : EntityGrain<SessionState, SessionSnapshot, SessionStateMachine>(record, journal, snapshots, time, aging, index, logger), ISessionGrain;
 
 /// <summary>One recording.</summary>
 [GrainType("recording"), PreferLocalPlacement]
@@ -48,7 +50,8 @@ public sealed class RecordingGrain(
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
     IEntryAging<RecordingSnapshot> aging,
-    ILogger<RecordingGrain> logger) : EntityGrain<RecordingState, RecordingSnapshot, RecordingStateMachine>(record, journal, snapshots, time, aging, logger), IRecordingGrain;
+    IndexLanes index,
+    ILogger<RecordingGrain> logger) : EntityGrain<RecordingState, RecordingSnapshot, RecordingStateMachine>(record, journal, snapshots, time, aging, index, logger), IRecordingGrain;
 
 /// <summary>One livestream.</summary>
 [GrainType("livestream"), PreferLocalPlacement]
@@ -58,7 +61,8 @@ public sealed class LivestreamGrain(
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
     IEntryAging<LivestreamSnapshot> aging,
-    ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, journal, snapshots, time, aging, logger), ILivestreamGrain;
+    IndexLanes index,
+    ILogger<LivestreamGrain> logger) : EntityGrain<LivestreamState, LivestreamSnapshot, LivestreamStateMachine>(record, journal, snapshots, time, aging, index, logger), ILivestreamGrain;
 
 /// <summary>One client of a provider application.</summary>
 [GrainType("client"), PreferLocalPlacement]
@@ -68,4 +72,5 @@ public sealed class ClientGrain(
     IOptions<SnapshotOptions> snapshots,
     TimeProvider time,
     IEntryAging<ClientSnapshot> aging,
-    ILogger<ClientGrain> logger) : EntityGrain<ClientState, ClientSnapshot, ClientStateMachine>(record, journal, snapshots, time, aging, logger), IClientGrain;
+    IndexLanes index,
+    ILogger<ClientGrain> logger) : EntityGrain<ClientState, ClientSnapshot, ClientStateMachine>(record, journal, snapshots, time, aging, index, logger), IClientGrain;

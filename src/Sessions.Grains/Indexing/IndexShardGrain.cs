@@ -11,7 +11,7 @@ namespace Sessions.Grains.Indexing;
 
 /// <summary>
 /// One shard of one kind's index: a thin grain around the pure <see cref="ShardIndex{TItem}"/>, which files entries and
-/// answers lists and counts. Entries arrive one-way from entity grains after each stored change; the grain adds
+/// answers lists and counts. Entries arrive from entity grains after each stored change, many to a call (see <see cref="IndexLanes"/>); the grain adds
 /// persistence, repair and subscribers. It writes behind, a second after a change, and only what changed: each entry is
 /// its own row in the <see cref="IIndexStore"/>, so a write costs the changes since the last one, however large the
 /// shard. It is derived data: what a crash loses is repaired on the next activation, when the shard asks the grain
@@ -98,14 +98,32 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
         await FlushAsync();
 
-    public Task UpsertAsync(IndexEntry<TItem> entry, bool notify)
+    public Task FileAsync(IReadOnlyList<IndexUpdate<TItem>> updates)
     {
-        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(updates);
+        var now = _time.GetUtcNow();
+        foreach (var update in updates)
+        {
+            if (update.Entry is { } entry)
+            {
+                Upsert(entry, update.Notify, now);
+            }
+            else
+            {
+                _index.Remove(update.Key, update.Version);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Upsert(IndexEntry<TItem> entry, bool notify, DateTimeOffset now)
+    {
         var before = _index.Get(entry.Key);
-        var aged = _aging.AsOf(entry, _time.GetUtcNow());
+        var aged = _aging.AsOf(entry, now);
         if (!_index.Upsert(aged))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (notify)
@@ -116,13 +134,6 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
         // A refile after activation or a retry is quiet, but a health change is news either way.
         NotifyHealth(before, aged, aged.UpdatedAt);
-        return Task.CompletedTask;
-    }
-
-    public Task RemoveAsync(string key, long version)
-    {
-        _index.Remove(key, version);
-        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<IndexEntry<TItem>>> ListAsync(IndexQuery query) => Task.FromResult(_index.List(query));

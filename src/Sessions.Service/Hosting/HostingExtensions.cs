@@ -47,7 +47,7 @@ public static class HostingExtensions
             .Validate(o => o.SessionEndsAfter > TimeSpan.Zero, "Silence:SessionEndsAfter must be a positive time span, for example 06:00:00.")
             .Validate(o => o.ClientUnregistersAfter > TimeSpan.Zero, "Silence:ClientUnregistersAfter must be a positive time span, for example 1.00:00:00.")
             .ValidateOnStart();
-        services.AddEntryAging();
+        services.AddIndexing();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<StorageWriteHealth>();
         services.AddSingleton<StorageWriteGate>();

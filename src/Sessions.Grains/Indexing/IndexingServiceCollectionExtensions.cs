@@ -11,16 +11,17 @@ using Sessions.Grains.Sessions;
 
 namespace Sessions.Grains.Indexing;
 
-/// <summary>Registers what the index shards need to age their entries by the tracker's clock.</summary>
-public static class AgingServiceCollectionExtensions
+/// <summary>Registers what entities need to file themselves in the index, and what its shards need to age their entries by the tracker's clock.</summary>
+public static class IndexingServiceCollectionExtensions
 {
     /// <summary>
-    /// Server silence (<see cref="FleetOptions"/>) for the server index, session and client silence
-    /// (<see cref="SilenceOptions"/>) for theirs, both bound by the host; a stream's reconnect window for recordings; no
-    /// aging for livestreams.
+    /// The silo's <see cref="IndexLanes"/> to the shards; server silence (<see cref="FleetOptions"/>) for the server
+    /// index, session and client silence (<see cref="SilenceOptions"/>) for theirs, both bound by the host; a stream's
+    /// reconnect window for recordings; no aging for livestreams.
     /// </summary>
-    public static IServiceCollection AddEntryAging(this IServiceCollection services)
+    public static IServiceCollection AddIndexing(this IServiceCollection services)
     {
+        services.TryAddSingleton<IndexLanes>();
         services.AddOptions<FleetOptions>();
         services.AddOptions<SilenceOptions>();
         services.TryAddSingleton(typeof(IEntryAging<>), typeof(NoAging<>));
