@@ -40,6 +40,9 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly Channel<Write> _pending = Channel.CreateUnbounded<Write>();
     private readonly Task[] _writers;
 
+    /// <summary>The SQLite writer's connection and statements, kept between batches (only the one writer task uses them).</summary>
+    private SqliteStatements? _sqlite;
+
     public GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -67,6 +70,10 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         _pending.Writer.TryComplete();
         await Task.WhenAll(_writers);
+        if (_sqlite is not null)
+        {
+            await _sqlite.DisposeAsync();
+        }
     }
 
     private async Task EnqueueAsync(Write write)
@@ -161,10 +168,10 @@ internal sealed class GroupCommit : IAsyncDisposable
         var journal = $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
         if (append.RequestRow is null && append.Notifications.Count == 0)
         {
-            return (1, Command(journal, JournalValues(append)));
+            return (1, Command(journal, JournalValues(_serviceId, append)));
         }
 
-        List<object> values = [.. JournalValues(append)];
+        List<object> values = [.. JournalValues(_serviceId, append)];
         var parts = new List<string> { $"j AS ({journal} RETURNING 1)" };
         string? outbox = null;
         if (append.Notifications.Count > 0)
@@ -172,7 +179,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             var rows = append.Notifications.Select(n =>
             {
                 var first = values.Count + 1;
-                values.AddRange(OutboxValues(n, append.RecordedAtMs));
+                values.AddRange(OutboxValues(_serviceId, n, append.RecordedAtMs));
                 return $"({string.Join(", ", Enumerable.Range(first, OutboxColumns).Select(p => $"${p}"))})";
             });
             outbox = $"{InsertOutbox}SELECT * FROM (VALUES {string.Join(", ", rows)}) AS v WHERE EXISTS (SELECT FROM j)";
@@ -194,40 +201,31 @@ internal sealed class GroupCommit : IAsyncDisposable
         return (1, Command($"WITH {string.Join(", ", parts)} {InsertRequest}SELECT {select} WHERE EXISTS (SELECT FROM j)", [.. values]));
     }
 
-    /// <summary>One transaction through the single writer's gate: statements prepared once, run per write.</summary>
+    /// <summary>
+    /// One transaction through the single writer's gate, on the writer's own connection and statements, prepared once
+    /// and kept across batches (opening a pooled connection and preparing four statements took a share of every batch,
+    /// inside the gate). A batch that fails closes them; the next opens afresh.
+    /// </summary>
     private async Task<bool[]> CommitSqliteAsync(List<Write> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var journal = Prepare(connection, transaction,
-            $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", 6);
-        await using var trim = Prepare(connection, transaction,
-            "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4", 4);
-        await using var request = Prepare(connection, transaction, $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", 6);
-        await using var outbox = Prepare(connection, transaction, $"{InsertOutbox}VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", OutboxColumns);
-        var stored = new bool[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        _sqlite ??= await SqliteStatements.OpenAsync(_dataSource);
+        try
         {
-            stored[i] = batch[i] switch
-            {
-                JournalAppend append => await RunAsync(journal, JournalValues(append)) == 1
-                    && await RunAllAsync(outbox, append.Notifications.Select(n => OutboxValues(n, append.RecordedAtMs)))
-                    && (append.RequestRow is not { } row || await RunAsync(request, row) == 1),
-                JournalTrim t => await RunAsync(trim, [_serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
-                RequestAppend append => await RunAsync(request, append.Row) == 1,
-                _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
-            };
+            return await _sqlite.CommitAsync(batch, _serviceId);
         }
-
-        await transaction.CommitAsync();
-        return stored;
+        catch
+        {
+            await _sqlite.DisposeAsync();
+            _sqlite = null;
+            throw;
+        }
     }
 
-    private object[] JournalValues(JournalAppend append) =>
-        [_serviceId, append.GrainType, append.Key, append.Version, append.RecordedAtMs, append.Payload];
+    private static object[] JournalValues(string serviceId, JournalAppend append) =>
+        [serviceId, append.GrainType, append.Key, append.Version, append.RecordedAtMs, append.Payload];
 
-    private object[] OutboxValues(OutboxEntry entry, long recordedAtMs) =>
-        [_serviceId, entry.Shard, entry.EntityKey, entry.Type, entry.Provider, entry.OccurredAt.ToUnixTimeMilliseconds(), recordedAtMs, entry.Payload];
+    private static object[] OutboxValues(string serviceId, OutboxEntry entry, long recordedAtMs) =>
+        [serviceId, entry.Shard, entry.EntityKey, entry.Type, entry.Provider, entry.OccurredAt.ToUnixTimeMilliseconds(), recordedAtMs, entry.Payload];
 
     /// <summary>A request's raw log row, made by the caller (its JSON and its copy of the body), not inside the single writer's commit.</summary>
     private static object[] RequestValues(RawWebhook request) =>
@@ -251,37 +249,87 @@ internal sealed class GroupCommit : IAsyncDisposable
         return command;
     }
 
-    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, int parameters)
+    /// <summary>The SQLite writer's open connection and its four statements.</summary>
+    private sealed class SqliteStatements(DbConnection connection, DbCommand journal, DbCommand trim, DbCommand request, DbCommand outbox) : IAsyncDisposable
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        for (var i = 1; i <= parameters; i++)
+        public static async Task<SqliteStatements> OpenAsync(DbDataSource dataSource)
         {
-            command.AddParameter($"${i}", DBNull.Value);
+            var connection = await dataSource.OpenConnectionAsync();
+            return new SqliteStatements(
+                connection,
+                Prepare(connection, $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", 6),
+                Prepare(connection, "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4", 4),
+                Prepare(connection, $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", 6),
+                Prepare(connection, $"{InsertOutbox}VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", OutboxColumns));
         }
 
-        return command;
-    }
-
-    private static Task<int> RunAsync(DbCommand command, object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
+        public async Task<bool[]> CommitAsync(List<Write> batch, string serviceId)
         {
-            command.Parameters[i].Value = values[i];
+            await using var transaction = await connection.BeginTransactionAsync();
+            foreach (var command in (DbCommand[])[journal, trim, request, outbox])
+            {
+                command.Transaction = transaction;
+            }
+
+            var stored = new bool[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                stored[i] = batch[i] switch
+                {
+                    JournalAppend append => await RunAsync(journal, JournalValues(serviceId, append)) == 1
+                        && await RunAllAsync(outbox, append.Notifications.Select(n => OutboxValues(serviceId, n, append.RecordedAtMs)))
+                        && (append.RequestRow is not { } row || await RunAsync(request, row) == 1),
+                    JournalTrim t => await RunAsync(trim, [serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
+                    RequestAppend append => await RunAsync(request, append.Row) == 1,
+                    _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
+                };
+            }
+
+            await transaction.CommitAsync();
+            return stored;
         }
 
-        return command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<bool> RunAllAsync(DbCommand command, IEnumerable<object[]> rows)
-    {
-        foreach (var values in rows)
+        public async ValueTask DisposeAsync()
         {
-            await RunAsync(command, values);
+            foreach (var command in (DbCommand[])[journal, trim, request, outbox])
+            {
+                await command.DisposeAsync();
+            }
+
+            await connection.DisposeAsync();
         }
 
-        return true;
+        private static DbCommand Prepare(DbConnection connection, string sql, int parameters)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            for (var i = 1; i <= parameters; i++)
+            {
+                command.AddParameter($"${i}", DBNull.Value);
+            }
+
+            return command;
+        }
+
+        private static Task<int> RunAsync(DbCommand command, object[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i];
+            }
+
+            return command.ExecuteNonQueryAsync();
+        }
+
+        private static async Task<bool> RunAllAsync(DbCommand command, IEnumerable<object[]> rows)
+        {
+            foreach (var values in rows)
+            {
+                await RunAsync(command, values);
+            }
+
+            return true;
+        }
     }
 
     /// <summary>One write waiting for its batch's commit.</summary>
