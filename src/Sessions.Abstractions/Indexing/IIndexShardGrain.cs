@@ -29,10 +29,10 @@ public interface IIndexShardGrain<TItem> : IGrainWithStringKey
     /// <summary>
     /// Applies <paramref name="updates"/> in order. An entry older (by version) than the one held is ignored, and so is
     /// a removal older than it; an upsert with <see cref="IndexUpdate{TItem}.Notify"/> is told to subscribers (a re-file
-    /// after activation or a retry stays quiet). Entities send them through their silo's <c>IndexLanes</c>, which keeps
-    /// one call per shard under way and sends with it whatever was posted meanwhile.
+    /// after activation or a retry stays quiet). Entities send them through their silo's <c>IndexLanes</c>, which gathers
+    /// a shard's updates for a few milliseconds and sends them together.
     /// </summary>
-    [Alias("File")]
+    [Alias("File"), OneWay]
     Task FileAsync(IReadOnlyList<IndexUpdate<TItem>> updates);
 
     /// <summary>Up to <see cref="IndexQuery.Limit"/> entries matching the query, after its cursor, in list order.</summary>

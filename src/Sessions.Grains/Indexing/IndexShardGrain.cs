@@ -11,21 +11,21 @@ namespace Sessions.Grains.Indexing;
 
 /// <summary>
 /// One shard of one kind's index: a thin grain around the pure <see cref="ShardIndex{TItem}"/>, which files entries and
-/// answers lists and counts. Entries arrive from entity grains after each stored change, many to a call (see <see cref="IndexLanes"/>); the grain adds
-/// persistence, repair and subscribers. It writes behind, a second after a change, and only what changed: each entry is
-/// its own row in the <see cref="IIndexStore"/>, so a write costs the changes since the last one, however large the
-/// shard. It is derived data: what a crash loses is repaired on the next activation, when the shard asks the grain
-/// storage which entities of its kind were written since its own last write (less <see cref="RepairSlack"/> for clocks
-/// and messages in flight) and has each of them file itself again. An entity also re-files when it activates and when
-/// a provider retries. For retention the shard only lists who is due; it never calls an entity and waits.
-/// Time moves entries too (a server falls silent, a session or client never ends): the kind's
-/// <see cref="IEntryAging{TItem}"/> is applied to each entry filed, to all of them when the shard loads and, on the
-/// write-behind timer, every sweep interval; what it changes is written like any other change, and a status the clock
-/// changed is told to subscribers. A change of an entry's <c>health</c> facet, by an event or by the clock, is told to
-/// subscribers and stored as a <c>server.health</c> notification (health is judged here, not in the entity's commit).
-/// The notification is stored before the entry that shows the new health is written, so a crash in between can only
-/// announce a change twice, never lose it: the stored entries hold the health last announced, and the sweep on loading
-/// announces what changed since (a server that fell silent while the service was down) as the live sweep would.
+/// answers lists and counts. Entries arrive from entity grains after each stored change, many to a message (see
+/// <see cref="IndexLanes"/>); the grain adds persistence, repair and subscribers. It writes behind, a second after a
+/// change, and only what changed: each entry is its own row in the <see cref="IIndexStore"/>, so a write costs the
+/// changes since the last one, however large the shard. It is derived data: what a crash loses is repaired on the next
+/// activation, when the shard asks the grain storage which entities of its kind were written since its own last write
+/// (less <see cref="RepairSlack"/> for clocks and messages in flight) and has each of them file itself again. An entity
+/// also re-files when it activates and when a provider retries. For retention the shard only lists who is due; it never
+/// calls an entity and waits. Time moves entries too (a server falls silent, a session or client never ends): the
+/// kind's <see cref="IEntryAging{TItem}"/> is applied to each entry filed, to all of them when the shard loads and, on
+/// the write-behind timer, every sweep interval; what it changes is written like any other change, and a status the
+/// clock changed is told to subscribers. A change of an entry's <c>health</c> facet, by an event or by the clock, is
+/// told to subscribers and stored as a <c>server.health</c> notification (health is judged here, not in the entity's
+/// commit). The notification is stored before the entry that shows the new health is written, so a crash in between can
+/// only announce a change twice, never lose it: the stored entries hold the health last announced, and the sweep on
+/// loading announces what changed since (a server that fell silent while the service was down) as the live sweep would.
 /// </summary>
 /// <remarks>No <c>[GrainType]</c>: Orleans names generic grains from the class and its type argument, and a pinned
 /// name on a generic class stops it from closing the type.</remarks>
