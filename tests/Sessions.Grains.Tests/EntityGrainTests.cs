@@ -39,14 +39,9 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task EntityFilesItselfInItsIndexShard()
     {
-        var id = $"gw-{Guid.NewGuid():N}";
-        var key = EntityKey.Of("liveswitch", id);
-        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, ServerStatus.Stopped, 0));
-        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
+        var (_, _, found) = await FileServerAsync(ServerStatus.Stopped);
 
-        var found = await WaitForAsync(async () =>
-            (await shard.ListAsync(new IndexQuery("stopped", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
-
+        Assert.Equal("stopped", found.Status);
         Assert.Equal(("offline", "stopped"), (found.Facets["health"], found.Facets["healthReason"]));
         Assert.Null(found.Item.Timeline);
     }
@@ -54,15 +49,10 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task ServerLastHeardFromLongAgoIsFiledDownAndSilentByTheShardsClock()
     {
-        var id = $"gw-{Guid.NewGuid():N}";
-        var key = EntityKey.Of("liveswitch", id);
-        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, ServerStatus.Registered, 0));
-        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
-
-        var found = await WaitForAsync(async () =>
-            (await shard.ListAsync(new IndexQuery("registered", "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
+        var (key, _, found) = await FileServerAsync(ServerStatus.Registered);
 
         // Registered in 2024 and silent since: the event says healthy, the tracker's clock says down.
+        Assert.Equal("registered", found.Status);
         Assert.Equal(("down", "silent"), (found.Facets["health"], found.Facets["healthReason"]));
         Assert.Equal((ServerHealth.Down, "silent"), (found.Item.Health, found.Item.HealthReason));
         Assert.Equal((ServerHealth.Healthy, null), ((await fixture.Grains.GetGrain<IServerGrain>(key).GetAsync())!.Health, (string?)null));
@@ -163,12 +153,7 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task IndexUpdatesPostedOnASiloReachTheirShardInTheOrderPosted()
     {
-        var id = $"gw-{Guid.NewGuid():N}";
-        var key = EntityKey.Of("liveswitch", id);
-        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, ServerStatus.Registered, 0));
-        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
-        var filed = await WaitForAsync(async () =>
-            (await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
+        var (key, shard, filed) = await FileServerAsync(ServerStatus.Registered);
         var lanes = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<IndexLanes>();
 
         // A newer version filed, then removed: in this order the shard forgets the entity; the other way round, the
@@ -177,9 +162,21 @@ public sealed class EntityGrainTests(ClusterFixture fixture)
         lanes.Remove<ServerSnapshot>(EntityKind.Server, key, filed.Version + 1);
 
         await WaitForAsync(async () =>
-            (await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000))).Any(e => e.Id == id) ? null : (bool?)true);
+            (await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000))).Any(e => e.Id == filed.Id) ? null : (bool?)true);
         await Task.Delay(200, TestContext.Current.CancellationToken);
-        Assert.DoesNotContain(await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000)), e => e.Id == id);
+        Assert.DoesNotContain(await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000)), e => e.Id == filed.Id);
+    }
+
+    /// <summary>A new server hears one event with <paramref name="status"/>; returns it once its shard lists it.</summary>
+    private async Task<(string Key, IIndexShardGrain<ServerSnapshot> Shard, IndexEntry<ServerSnapshot> Entry)> FileServerAsync(ServerStatus status)
+    {
+        var id = $"gw-{Guid.NewGuid():N}";
+        var key = EntityKey.Of("liveswitch", id);
+        await fixture.Grains.GetGrain<IServerGrain>(key).ApplyAsync(Events.Server(id, status, 0));
+        var shard = fixture.Grains.GetGrain<IIndexShardGrain<ServerSnapshot>>(IndexShards.KeyFor(EntityKind.Server, key));
+        var entry = await WaitForAsync(async () =>
+            (await shard.ListAsync(new IndexQuery(null, "liveswitch", null, null, 1000))).SingleOrDefault(e => e.Id == id));
+        return (key, shard, entry);
     }
 
     /// <summary>Every idle activation of the cluster goes; the next call activates from storage.</summary>
