@@ -53,7 +53,10 @@ public sealed class FixtureReplayTests
     {
         // LiveSwitch fleet: the gateway stopped (offline, not an outage), the media server unregistered without stopping
         // (down), the recording muxer only started, in 2024, and has been silent since (down).
-        var fleet = await EventuallyAsync(api, "/api/fleet", f => f.GetProperty("total").GetInt32() == 3);
+        // Lists and counts follow the entities' answers by up to the index lanes' gathering time: wait for the last of them.
+        var fleet = await EventuallyAsync(api, "/api/fleet", f => f.GetProperty("total").GetInt32() == 3
+            && f.GetProperty("byHealth").TryGetProperty("offline", out var offline) && offline.GetInt32() == 1
+            && f.GetProperty("byHealth").TryGetProperty("down", out var down) && down.GetInt32() == 2);
         Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("offline").GetInt32());
         Assert.Equal(2, fleet.GetProperty("byHealth").GetProperty("down").GetInt32());
         Assert.Equal(
@@ -76,7 +79,8 @@ public sealed class FixtureReplayTests
         // LiveSwitch presence: Alice unregistered after she registered, so her application counts her but not as registered.
         var client = await GetAsync(api, $"/api/clients/liveswitch/{Alice}");
         Assert.Equal(("unregistered", "tracker-demo-app", "Alice", "us-east"), (Text(client, "status"), Text(client, "applicationId"), Text(client, "userAlias"), Text(client, "region")));
-        var application = await EventuallyAsync(api, "/api/applications/tracker-demo-app", a => a.GetProperty("clients").GetInt32() == 1);
+        var application = await EventuallyAsync(api, "/api/applications/tracker-demo-app", a => a.GetProperty("clients").GetInt32() == 1
+            && a.GetProperty("registeredClients").GetInt32() == 0);
         Assert.Equal(0, application.GetProperty("registeredClients").GetInt32());
 
         // Dyte meeting: ended, both recordings linked; UPLOADED is not downgraded by a late UPLOADING; the other failed.
@@ -113,12 +117,17 @@ public sealed class FixtureReplayTests
         Assert.Equal(["5061fd09-834c-1efa-be18-4a08eb54996f"], Ids(await GetAsync(api, "/api/sessions/eyeson/6760fea3-589c-4253-b1c6-3d87123be956"), "linkedSessions"));
 
         // The overview counts agree with all of the above.
-        var overview = await EventuallyAsync(api, "/api/overview", o => o.GetProperty("recordings").GetProperty("total").GetInt32() == 7);
+        var overview = await EventuallyAsync(api, "/api/overview", o => o.GetProperty("recordings").GetProperty("total").GetInt32() == 7
+            && Count(o, "sessions", "ended") == 5 && Count(o, "recordings", "ready") == 4 && Count(o, "recordings", "failed") == 2);
         Assert.Equal(5, overview.GetProperty("sessions").GetProperty("byStatus").GetProperty("ended").GetInt32());
         Assert.Equal((4, 2), (overview.GetProperty("recordings").GetProperty("byStatus").GetProperty("ready").GetInt32(),
             overview.GetProperty("recordings").GetProperty("byStatus").GetProperty("failed").GetInt32()));
         Assert.Equal(2, overview.GetProperty("livestreams").GetProperty("total").GetInt32());
     }
+
+    /// <summary>The overview's count of <paramref name="kind"/> in <paramref name="status"/>; 0 while none is filed.</summary>
+    private static int Count(JsonElement overview, string kind, string status) =>
+        overview.GetProperty(kind).GetProperty("byStatus").TryGetProperty(status, out var count) ? count.GetInt32() : 0;
 
     private static async Task DeliverAsync(WebhookApiFactory api, Fixture fixture)
     {
