@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Sessions.Grains.Entities;
+using Sessions.Grains.Servers;
 using Sessions.Testing;
 using Sessions.Testing.Hosting;
 using Sessions.Testing.Webhooks;
@@ -16,7 +18,8 @@ namespace Sessions.Service.Tests;
 public sealed class SqliteCrashTests
 {
     private const string ApiKey = "crash-key";
-    private const int Servers = 40;
+    /// <summary>Enough that no server hears more events in the run than its timeline keeps (at 2,500 a second, 25 each).</summary>
+    private const int Servers = 400;
     private const int Senders = 16;
     private static readonly DateTimeOffset Start = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
 
@@ -73,6 +76,8 @@ public sealed class SqliteCrashTests
         restarted.Http.DefaultRequestHeaders.Authorization = new("Bearer", ApiKey);
         foreach (var server in acknowledged.GroupBy(a => a.Server))
         {
+            // A timeline keeps the latest MaxTimeline events: past that, older ones leave it by design, not by loss.
+            Assert.True(server.Count() < EntityRecord<ServerState>.MaxTimeline, $"{server.Key} heard {server.Count()} events: raise Servers");
             var json = await restarted.Http.GetStringAsync($"/api/servers/liveswitch/{server.Key}", cancellationToken);
             using var document = JsonDocument.Parse(json);
             var timeline = document.RootElement.GetProperty("timeline").EnumerateArray()
