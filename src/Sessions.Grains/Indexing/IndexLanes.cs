@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Sessions.Abstractions.Hosting;
 using Sessions.Abstractions.Indexing;
 using Sessions.Canonical;
@@ -16,7 +17,7 @@ namespace Sessions.Grains.Indexing;
 /// before: the shard's next activation asks the journal which entities changed since it last stored and has them file
 /// again, and every entity files again when it activates or hears a retry.
 /// </remarks>
-public sealed class IndexLanes : IDisposable
+public sealed partial class IndexLanes : IDisposable
 {
     /// <summary>How long an update waits for others to the same shard.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
@@ -25,14 +26,17 @@ public sealed class IndexLanes : IDisposable
     private readonly ConcurrentDictionary<string, ILane> _lanes = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly ITimer _timer;
+    private readonly ILogger<IndexLanes> _logger;
+    private bool _disposed;
 
     /// <summary>The lanes holding updates, in the order they got their first; the timer is armed while there are any.</summary>
     private readonly List<ILane> _waiting = [];
 
-    public IndexLanes(IGrainFactory grains, TimeProvider time)
+    public IndexLanes(IGrainFactory grains, TimeProvider time, ILogger<IndexLanes> logger)
     {
         ArgumentNullException.ThrowIfNull(time);
         _grains = grains;
+        _logger = logger;
         _timer = time.CreateTimer(_ => Send(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -47,7 +51,17 @@ public sealed class IndexLanes : IDisposable
     public void Remove<TItem>(EntityKind kind, string key, long version) =>
         Post(kind, new IndexUpdate<TItem>(key, version, Entry: null, Notify: false));
 
-    public void Dispose() => _timer.Dispose();
+    /// <summary>Stops sending: the silo is going, and its services with it (what is still held is lost, and repaired).</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _waiting.Clear();
+        }
+
+        _timer.Dispose();
+    }
 
     private void Post<TItem>(EntityKind kind, IndexUpdate<TItem> update)
     {
@@ -57,7 +71,7 @@ public sealed class IndexLanes : IDisposable
             _grains);
         lock (_lock)
         {
-            if (lane.Add(update))
+            if (!_disposed && lane.Add(update))
             {
                 _waiting.Add(lane);
                 if (_waiting.Count == 1)
@@ -74,15 +88,31 @@ public sealed class IndexLanes : IDisposable
         Action[] sends;
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             sends = [.. _waiting.Select(lane => lane.Take())];
             _waiting.Clear();
         }
 
         foreach (var send in sends)
         {
-            send();
+            try
+            {
+                send();
+            }
+            catch (Exception ex)
+            {
+                // On the timer's thread nothing else would catch it (a silo shutting down throws here): the process must not go.
+                LogSendFailed(_logger, ex);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Index updates could not be sent to a shard; they are repaired when the entities file again or the shard next activates")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception);
 
     private interface ILane
     {
