@@ -58,6 +58,22 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         Assert.Equal(42, rows.Count);
         Assert.DoesNotContain(rows, r => Encoding.UTF8.GetString(r.Body.Span) == "loser");
 
+        // Two appends of one version at once (two activations racing, often in one commit): one is stored with its
+        // request row, the other fails alone and leaves nothing.
+        Task[] racers =
+        [
+            journal.AppendAsync(EntityKind.Server, "liveswitch/gw-2", Entry(2, "gw-2", 7), Request("racer 7")),
+            journal.AppendAsync(EntityKind.Server, "liveswitch/gw-2", Entry(2, "gw-2", 8), Request("racer 8")),
+        ];
+        await Task.WhenAny(Task.WhenAll(racers));
+        var winner = Assert.Single(racers, r => r.IsCompletedSuccessfully) == racers[0] ? 7 : 8;
+        Assert.IsType<JournalConflictException>(Assert.Single(racers, r => r.IsFaulted).Exception?.InnerException);
+        var gw2 = await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-2", 1, cancellationToken);
+        Assert.Equal(At.AddSeconds(winner), Assert.Single(gw2).Event!.OccurredAt);
+        var racerRows = (await rawLog.ReadAsync("liveswitch", null, 100, cancellationToken))
+            .Where(r => Encoding.UTF8.GetString(r.Body.Span).StartsWith("racer", StringComparison.Ordinal));
+        Assert.Equal($"racer {winner}", Encoding.UTF8.GetString(Assert.Single(racerRows).Body.Span));
+
         // A tombstone and a trim: the entries below the kept version go, the latest stays.
         await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-0", new JournalEntry(3, At.AddDays(1), Event: null), request: null);
         await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-0", 3);
