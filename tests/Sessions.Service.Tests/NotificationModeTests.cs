@@ -97,7 +97,10 @@ public sealed class NotificationModeTests
         Assert.StartsWith(FailedSince, reason, StringComparison.Ordinal);
         Assert.Equal(failingSince, DateTimeOffset.Parse(reason[FailedSince.Length..], CultureInfo.InvariantCulture));
         var attempts = receiver.At("/failing");
-        Assert.True(attempts.Count >= 3 && attempts[^1].At - attempts[0].At >= TimeSpan.FromSeconds(0.5), $"disabled after {attempts.Count} attempt(s)");
+        // Retried while failing, and not disabled before it had failed for a while. How many retries fit in the second
+        // depends on how busy the machine is (a loaded CI machine fitted only one), so the count is not the check.
+        Assert.True(attempts.Count >= 2 && attempts[^1].At - attempts[0].At >= TimeSpan.FromSeconds(0.5),
+            $"disabled after {attempts.Count} attempt(s) over {attempts[^1].At - attempts[0].At}");
 
         // Disabled, it sends nothing more: the delivery stays pending with the attempts made, none after.
         var delivery = (await client.GetFromJsonAsync<JsonElement>($"/api/subscriptions/{id}/deliveries", Ct)).GetProperty("items")[0];
