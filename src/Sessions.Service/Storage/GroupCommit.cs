@@ -34,40 +34,6 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private const int OutboxColumns = 8;
 
-    /// <summary>
-    /// The one statement that stores a PostgreSQL batch's appends (<see cref="PostgresAppends"/>). Parameters: $1 the service; $2–$7 the journal (type, key, version, recorded, payload, ord); $8–$14 the
-    /// request rows (ord, source, kind, received, headers, body, outcomes); $15–$22 the notifications (ord, shard,
-    /// entity, type, provider, occurred, recorded, payload). Rows keep the batch's order (identity columns follow
-    /// it). A version already stored stores nothing; the batch never holds two appends of one version.
-    /// </summary>
-    internal const string PostgresAppendsSql = """
-        WITH input AS (
-            SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bytea[], $7::integer[])
-                AS i (GrainType, GrainKey, Version, RecordedAtMs, Payload, Ord)),
-        stored AS (
-            INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload)
-            SELECT $1, GrainType, GrainKey, Version, RecordedAtMs, Payload FROM input
-            ON CONFLICT DO NOTHING
-            RETURNING GrainType, GrainKey, Version),
-        kept AS (
-            SELECT Ord FROM input WHERE (GrainType, GrainKey, Version) IN (SELECT GrainType, GrainKey, Version FROM stored)),
-        requests AS (
-            INSERT INTO WebhookLog (Source, Kind, ReceivedAtMs, Headers, Body, Outcomes)
-            SELECT Source, Kind, ReceivedAtMs, Headers, Body, Outcomes
-            FROM unnest($8::integer[], $9::text[], $10::text[], $11::bigint[], $12::text[], $13::bytea[], $14::text[])
-                WITH ORDINALITY AS r (Ord, Source, Kind, ReceivedAtMs, Headers, Body, Outcomes, N)
-            WHERE Ord < 0 OR Ord IN (SELECT Ord FROM kept)
-            ORDER BY N),
-        outbox AS (
-            INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload)
-            SELECT $1, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload
-            FROM unnest($15::integer[], $16::integer[], $17::text[], $18::text[], $19::text[], $20::bigint[], $21::bigint[], $22::bytea[])
-                WITH ORDINALITY AS o (Ord, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload, N)
-            WHERE Ord IN (SELECT Ord FROM kept)
-            ORDER BY N)
-        SELECT Ord FROM kept
-        """;
-
     private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
     private readonly string _serviceId;
@@ -164,63 +130,75 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>
-    /// One transaction, one round trip, one statement for every append of the batch however many there are (a
-    /// statement per write cost PostgreSQL a parse, bind and executor start each, and the service a command and its
-    /// parameters each): the journal rows, request rows and notifications travel as column arrays and go in as
-    /// three multi-row inserts. The journal's insert is fenced by its key; request rows and notifications of an append
-    /// go in only if its journal row did, and the statement answers which appends those were. Trims (one per
-    /// snapshot) follow as statements of their own.
+    /// One transaction, one round trip: a statement per write, each journal insert fenced by its key. A journal append's
+    /// request row and notifications are data-modifying parts of its statement, which go in only if the journal row did
+    /// (they see the insert's result), so the statement's row count says whether the entry was stored.
     /// </summary>
     private async Task<bool[]> CommitPostgresAsync(List<Write> batch)
     {
-        var appends = new PostgresAppends();
         await using var connection = (NpgsqlConnection)await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using var commands = new NpgsqlBatch(connection, transaction);
+        var expected = new int[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            switch (batch[i])
+            (expected[i], var command) = batch[i] switch
             {
-                case JournalAppend append when appends.Add(i, append):
-                    break;
-                case JournalAppend:
-                    // A second append of a version this batch already holds would conflict with the first: it fails alone.
-                    break;
-                case RequestAppend append:
-                    appends.AddRequest(-1, append.Row);
-                    break;
-                case JournalTrim trim:
-                    commands.BatchCommands.Add(Command(
-                        "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
-                        [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion]));
-                    break;
-                default:
-                    throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}");
-            }
+                JournalAppend append => JournalCommand(append),
+                JournalTrim trim => (-1, Command(
+                    "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
+                    [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion])),
+                RequestAppend append => (-1, Command($"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", append.Row)),
+                _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
+            };
+            commands.BatchCommands.Add(command);
         }
 
-        var stored = batch.Select(w => w is not JournalAppend).ToArray();
-        if (appends.Any)
-        {
-            commands.BatchCommands.Insert(0, Command(PostgresAppendsSql, appends.Values(_serviceId)));
-            await using var reader = await commands.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                stored[reader.GetInt32(0)] = true;
-            }
-
-            // The trims' results: an error of theirs surfaces here, before the commit.
-            while (await reader.NextResultAsync())
-            {
-            }
-        }
-        else
-        {
-            await commands.ExecuteNonQueryAsync();
-        }
-
+        await commands.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-        return stored;
+        return [.. expected.Select((count, i) => count < 0 || commands.BatchCommands[i].RecordsAffected == count)];
+    }
+
+    /// <summary>
+    /// The statement of one journal append, and the row count it reports when the entry is stored: the journal row, then
+    /// (in a CTE that sees its result) the notifications, then the request row; the last part is the statement's own.
+    /// </summary>
+    private (int Expected, NpgsqlBatchCommand Command) JournalCommand(JournalAppend append)
+    {
+        var journal = $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+        if (append.RequestRow is null && append.Notifications.Count == 0)
+        {
+            return (1, Command(journal, JournalValues(_serviceId, append)));
+        }
+
+        List<object> values = [.. JournalValues(_serviceId, append)];
+        var parts = new List<string> { $"j AS ({journal} RETURNING 1)" };
+        string? outbox = null;
+        if (append.Notifications.Count > 0)
+        {
+            var rows = append.Notifications.Select(n =>
+            {
+                var first = values.Count + 1;
+                values.AddRange(OutboxValues(_serviceId, n, append.RecordedAtMs));
+                return $"({string.Join(", ", Enumerable.Range(first, OutboxColumns).Select(p => $"${p}"))})";
+            });
+            outbox = $"{InsertOutbox}SELECT * FROM (VALUES {string.Join(", ", rows)}) AS v WHERE EXISTS (SELECT FROM j)";
+        }
+
+        if (append.RequestRow is not { } row)
+        {
+            return (append.Notifications.Count, Command($"WITH {parts[0]} {outbox}", [.. values]));
+        }
+
+        if (outbox is not null)
+        {
+            parts.Add($"o AS ({outbox})");
+        }
+
+        var first = values.Count + 1;
+        values.AddRange(row);
+        var select = string.Join(", ", Enumerable.Range(first, 6).Select(p => $"${p}"));
+        return (1, Command($"WITH {string.Join(", ", parts)} {InsertRequest}SELECT {select} WHERE EXISTS (SELECT FROM j)", [.. values]));
     }
 
     /// <summary>
@@ -269,68 +247,6 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
 
         return command;
-    }
-
-    /// <summary>
-    /// A PostgreSQL batch's appends as column arrays, for <see cref="PostgresAppendsSql"/>: each append is known by its
-    /// place in the batch (<c>Ord</c>); a request row of its own (no journal entry) has <c>Ord</c> −1 and always goes in.
-    /// </summary>
-    private sealed class PostgresAppends
-    {
-        private readonly List<string> _types = [], _keys = [];
-        private readonly List<long> _versions = [], _recorded = [];
-        private readonly List<byte[]> _payloads = [];
-        private readonly List<int> _ords = [];
-        private readonly List<object[]> _requests = [];
-        private readonly List<int> _requestOrds = [];
-        private readonly List<(int Ord, long RecordedAtMs, OutboxEntry Entry)> _outbox = [];
-
-        public bool Any => _ords.Count > 0 || _requests.Count > 0;
-
-        private readonly HashSet<(string, string, long)> _entries = [];
-
-        /// <summary>Adds <paramref name="append"/> unless the batch holds its entity's version already.</summary>
-        public bool Add(int ord, JournalAppend append)
-        {
-            if (!_entries.Add((append.GrainType, append.Key, append.Version)))
-            {
-                return false;
-            }
-
-            _types.Add(append.GrainType);
-            _keys.Add(append.Key);
-            _versions.Add(append.Version);
-            _recorded.Add(append.RecordedAtMs);
-            _payloads.Add(append.Payload);
-            _ords.Add(ord);
-            if (append.RequestRow is { } row)
-            {
-                AddRequest(ord, row);
-            }
-
-            _outbox.AddRange(append.Notifications.Select(n => (ord, append.RecordedAtMs, n)));
-            return true;
-        }
-
-        public void AddRequest(int ord, object[] row)
-        {
-            _requestOrds.Add(ord);
-            _requests.Add(row);
-        }
-
-        public object[] Values(string serviceId) =>
-        [
-            serviceId,
-            _types.ToArray(), _keys.ToArray(), _versions.ToArray(), _recorded.ToArray(), _payloads.ToArray(), _ords.ToArray(),
-            _requestOrds.ToArray(), Column<string>(_requests, 0), Column<string>(_requests, 1), Column<long>(_requests, 2),
-            Column<string>(_requests, 3), Column<byte[]>(_requests, 4), Column<string>(_requests, 5),
-            _outbox.Select(o => o.Ord).ToArray(), _outbox.Select(o => o.Entry.Shard).ToArray(),
-            _outbox.Select(o => o.Entry.EntityKey).ToArray(), _outbox.Select(o => o.Entry.Type).ToArray(),
-            _outbox.Select(o => o.Entry.Provider).ToArray(), _outbox.Select(o => o.Entry.OccurredAt.ToUnixTimeMilliseconds()).ToArray(),
-            _outbox.Select(o => o.RecordedAtMs).ToArray(), _outbox.Select(o => o.Entry.Payload).ToArray(),
-        ];
-
-        private static T[] Column<T>(List<object[]> rows, int column) => [.. rows.Select(row => (T)row[column])];
     }
 
     /// <summary>The SQLite writer's open connection and its four statements.</summary>
