@@ -50,12 +50,9 @@ internal sealed class GroupCommit : IAsyncDisposable
         _gate = gate;
         _serviceId = options.Value.ServiceId;
 
-        // PostgreSQL commits one batch while the next one fills and travels. SQLite takes one writer at a time, and its
-        // calls block (its async methods run synchronously, fsync included): that writer gets a thread of its own, so a
-        // commit never holds one of the few thread-pool threads the requests run on.
-        _writers = dataSource.IsPostgres()
-            ? [Task.Run(WriteBatchesAsync), Task.Run(WriteBatchesAsync)]
-            : [Task.Factory.StartNew(WriteSqliteBatches, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)];
+        // SQLite takes one writer at a time. PostgreSQL commits one batch while the next one fills and travels.
+        var writers = dataSource.IsPostgres() ? 2 : 1;
+        _writers = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(WriteBatchesAsync))];
     }
 
     /// <summary>Stores one journal entry and, when given, its request's raw log row and its notifications, in the next commit.</summary>
@@ -95,67 +92,41 @@ internal sealed class GroupCommit : IAsyncDisposable
         var batch = new List<Write>(MaxBatch);
         while (await _pending.Reader.WaitToReadAsync())
         {
-            if (Take(batch))
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
             {
-                await CommitAsync(batch, () => CommitPostgresAsync(batch));
+                batch.Add(next);
             }
-        }
-    }
 
-    /// <summary>
-    /// The SQLite writer, on its own thread: it blocks while it waits for writes and while it commits (every SQLite call
-    /// completes synchronously, so the commit stays on this thread too).
-    /// </summary>
-    private void WriteSqliteBatches()
-    {
-        var batch = new List<Write>(MaxBatch);
-        while (_pending.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            if (Take(batch))
+            if (batch.Count == 0)
             {
-                CommitAsync(batch, () => CommitSqliteAsync(batch)).GetAwaiter().GetResult();
+                continue;
             }
-        }
-    }
 
-    /// <summary>Fills <paramref name="batch"/> with the writes waiting, up to <see cref="MaxBatch"/>; false if there were none.</summary>
-    private bool Take(List<Write> batch)
-    {
-        while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
-        {
-            batch.Add(next);
-        }
-
-        return batch.Count > 0;
-    }
-
-    /// <summary>Commits <paramref name="batch"/> through the write gate, completes each write's task, and empties the batch.</summary>
-    private async Task CommitAsync(List<Write> batch, Func<Task<bool[]>> commit)
-    {
-        try
-        {
-            var stored = await _gate.RunAsync(commit);
-            for (var i = 0; i < batch.Count; i++)
+            try
             {
-                if (stored[i])
+                var stored = await _gate.RunAsync(() => _dataSource.IsPostgres() ? CommitPostgresAsync(batch) : CommitSqliteAsync(batch));
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    batch[i].Done.TrySetResult();
-                }
-                else
-                {
-                    var append = (JournalAppend)batch[i];
-                    batch[i].Done.TrySetException(new JournalConflictException(
-                        $"{append.GrainType} {append.Key}: version {append.Version} is already stored"));
+                    if (stored[i])
+                    {
+                        batch[i].Done.TrySetResult();
+                    }
+                    else
+                    {
+                        var append = (JournalAppend)batch[i];
+                        batch[i].Done.TrySetException(new JournalConflictException(
+                            $"{append.GrainType} {append.Key}: version {append.Version} is already stored"));
+                    }
                 }
             }
-        }
-        catch (Exception ex)
-        {
-            // Not stored: every request of the batch answers 503 and its provider retries.
-            batch.ForEach(w => w.Done.TrySetException(ex));
-        }
+            catch (Exception ex)
+            {
+                // Not stored: every request of the batch answers 503 and its provider retries.
+                batch.ForEach(w => w.Done.TrySetException(ex));
+            }
 
-        batch.Clear();
+            batch.Clear();
+        }
     }
 
     /// <summary>
