@@ -55,8 +55,7 @@ public sealed class FixtureReplayTests
         // (down), the recording muxer only started, in 2024, and has been silent since (down).
         // Lists and counts follow the entities' answers by up to the index lanes' gathering time: wait for the last of them.
         var fleet = await EventuallyAsync(api, "/api/fleet", f => f.GetProperty("total").GetInt32() == 3
-            && f.GetProperty("byHealth").TryGetProperty("offline", out var offline) && offline.GetInt32() == 1
-            && f.GetProperty("byHealth").TryGetProperty("down", out var down) && down.GetInt32() == 2);
+            && Count(f.GetProperty("byHealth"), "offline") == 1 && Count(f.GetProperty("byHealth"), "down") == 2);
         Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("offline").GetInt32());
         Assert.Equal(2, fleet.GetProperty("byHealth").GetProperty("down").GetInt32());
         Assert.Equal(
@@ -118,16 +117,17 @@ public sealed class FixtureReplayTests
 
         // The overview counts agree with all of the above.
         var overview = await EventuallyAsync(api, "/api/overview", o => o.GetProperty("recordings").GetProperty("total").GetInt32() == 7
-            && Count(o, "sessions", "ended") == 5 && Count(o, "recordings", "ready") == 4 && Count(o, "recordings", "failed") == 2);
+            && Count(o.GetProperty("sessions").GetProperty("byStatus"), "ended") == 5
+            && Count(o.GetProperty("recordings").GetProperty("byStatus"), "ready") == 4
+            && Count(o.GetProperty("recordings").GetProperty("byStatus"), "failed") == 2);
         Assert.Equal(5, overview.GetProperty("sessions").GetProperty("byStatus").GetProperty("ended").GetInt32());
         Assert.Equal((4, 2), (overview.GetProperty("recordings").GetProperty("byStatus").GetProperty("ready").GetInt32(),
             overview.GetProperty("recordings").GetProperty("byStatus").GetProperty("failed").GetInt32()));
         Assert.Equal(2, overview.GetProperty("livestreams").GetProperty("total").GetInt32());
     }
 
-    /// <summary>The overview's count of <paramref name="kind"/> in <paramref name="status"/>; 0 while none is filed.</summary>
-    private static int Count(JsonElement overview, string kind, string status) =>
-        overview.GetProperty(kind).GetProperty("byStatus").TryGetProperty(status, out var count) ? count.GetInt32() : 0;
+    /// <summary>The count under <paramref name="name"/> in an answer's counts (<c>byHealth</c>, <c>byStatus</c>); 0 while none is filed.</summary>
+    private static int Count(JsonElement counts, string name) => counts.TryGetProperty(name, out var count) ? count.GetInt32() : 0;
 
     private static async Task DeliverAsync(WebhookApiFactory api, Fixture fixture)
     {
