@@ -42,7 +42,10 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
 
     private IGrainTimer? _snapshotWrite;
 
-    private string Key => this.GetPrimaryKeyString();
+    private string? _key;
+
+    /// <summary>The grain's key, read once: Orleans makes a new string of it at every read.</summary>
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

@@ -33,9 +33,9 @@ internal sealed class AdoNetRawWebhookLog(DbDataSource dataSource, GroupCommit c
                 reader.GetString(1),
                 reader.GetString(2),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(4)) ?? [],
+                JsonSerializer.Deserialize(reader.GetString(4), RawLogJson.Default.DictionaryStringString) ?? [],
                 (byte[])reader.GetValue(5),
-                JsonSerializer.Deserialize<List<EventOutcome>>(reader.GetString(6)) ?? []));
+                JsonSerializer.Deserialize(reader.GetString(6), RawLogJson.Default.ListEventOutcome) ?? []));
         }
 
         return entries;

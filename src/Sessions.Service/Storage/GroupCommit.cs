@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -32,7 +33,17 @@ internal sealed class GroupCommit : IAsyncDisposable
     private const string InsertOutbox =
         "INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload) ";
 
+    private const int JournalColumns = 6;
+
     private const int OutboxColumns = 8;
+
+    private const int RequestColumns = 6;
+
+    /// <summary>
+    /// Journal statements by shape (request row or not, how many notifications), each written once: building the text
+    /// for every append was the largest share of the bytes a webhook allocated.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(bool Request, int Notifications), string> JournalStatements = new();
 
     private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
@@ -165,41 +176,56 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// </summary>
     private (int Expected, NpgsqlBatchCommand Command) JournalCommand(JournalAppend append)
     {
-        var journal = $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-        if (append.RequestRow is null && append.Notifications.Count == 0)
+        var notifications = append.Notifications.Count;
+        var values = new List<object>(JournalColumns + (notifications * OutboxColumns) + RequestColumns);
+        values.AddRange(JournalValues(_serviceId, append));
+        foreach (var notification in append.Notifications)
         {
-            return (1, Command(journal, JournalValues(_serviceId, append)));
+            values.AddRange(OutboxValues(_serviceId, notification, append.RecordedAtMs));
         }
 
-        List<object> values = [.. JournalValues(_serviceId, append)];
-        var parts = new List<string> { $"j AS ({journal} RETURNING 1)" };
+        if (append.RequestRow is { } row)
+        {
+            values.AddRange(row);
+        }
+
+        var sql = JournalStatements.GetOrAdd((append.RequestRow is not null, notifications), JournalStatement);
+        return (append.RequestRow is null && notifications > 0 ? notifications : 1, Command(sql, values));
+    }
+
+    /// <summary>The text of a journal append's statement, by whether it carries a request row and how many notifications.</summary>
+    private static string JournalStatement((bool Request, int Notifications) shape)
+    {
+        var journal = $"{InsertJournal}({Placeholders(1, JournalColumns)}) ON CONFLICT DO NOTHING";
+        if (!shape.Request && shape.Notifications == 0)
+        {
+            return journal;
+        }
+
+        var parts = $"j AS ({journal} RETURNING 1)";
+        var next = JournalColumns + 1;
         string? outbox = null;
-        if (append.Notifications.Count > 0)
+        if (shape.Notifications > 0)
         {
-            var rows = append.Notifications.Select(n =>
-            {
-                var first = values.Count + 1;
-                values.AddRange(OutboxValues(_serviceId, n, append.RecordedAtMs));
-                return $"({string.Join(", ", Enumerable.Range(first, OutboxColumns).Select(p => $"${p}"))})";
-            });
+            var rows = Enumerable.Range(0, shape.Notifications).Select(n => $"({Placeholders(next + (n * OutboxColumns), OutboxColumns)})");
             outbox = $"{InsertOutbox}SELECT * FROM (VALUES {string.Join(", ", rows)}) AS v WHERE EXISTS (SELECT FROM j)";
+            next += shape.Notifications * OutboxColumns;
         }
 
-        if (append.RequestRow is not { } row)
+        if (!shape.Request)
         {
-            return (append.Notifications.Count, Command($"WITH {parts[0]} {outbox}", [.. values]));
+            return $"WITH {parts} {outbox}";
         }
 
         if (outbox is not null)
         {
-            parts.Add($"o AS ({outbox})");
+            parts += $", o AS ({outbox})";
         }
 
-        var first = values.Count + 1;
-        values.AddRange(row);
-        var select = string.Join(", ", Enumerable.Range(first, 6).Select(p => $"${p}"));
-        return (1, Command($"WITH {string.Join(", ", parts)} {InsertRequest}SELECT {select} WHERE EXISTS (SELECT FROM j)", [.. values]));
+        return $"WITH {parts} {InsertRequest}SELECT {Placeholders(next, RequestColumns)} WHERE EXISTS (SELECT FROM j)";
     }
+
+    private static string Placeholders(int first, int count) => string.Join(", ", Enumerable.Range(first, count).Select(p => $"${p}"));
 
     /// <summary>
     /// One transaction through the single writer's gate, on the writer's own connection and statements, prepared once
@@ -233,17 +259,17 @@ internal sealed class GroupCommit : IAsyncDisposable
         request.Source,
         request.Kind,
         request.ReceivedAt.ToUnixTimeMilliseconds(),
-        JsonSerializer.Serialize(request.Headers),
+        JsonSerializer.Serialize(request.Headers, RawLogJson.Default.IReadOnlyDictionaryStringString),
         request.Body.ToArray(),
-        JsonSerializer.Serialize(request.Outcomes),
+        JsonSerializer.Serialize(request.Outcomes, RawLogJson.Default.IReadOnlyListEventOutcome),
     ];
 
-    private static NpgsqlBatchCommand Command(string sql, object[] values)
+    private static NpgsqlBatchCommand Command(string sql, IReadOnlyList<object> values)
     {
         var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
+            command.Parameters.Add(new NpgsqlParameter { Value = values[i] });
         }
 
         return command;
