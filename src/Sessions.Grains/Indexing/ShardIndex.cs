@@ -199,7 +199,8 @@ internal sealed class ShardIndex<TItem>
     private bool Put(IndexEntry<TItem> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (_entries.TryGetValue(entry.Key, out var held))
+        var key = entry.Key;
+        if (_entries.TryGetValue(key, out var held))
         {
             if (held.Version >= entry.Version)
             {
@@ -209,22 +210,25 @@ internal sealed class ShardIndex<TItem>
             if (FiledAlike(held, entry))
             {
                 // Most events change neither status nor facets: the entry's place in every set stays where it is.
-                _entries[entry.Key] = entry;
+                _entries[key] = entry;
                 return true;
             }
 
             File(held, -1);
         }
 
-        _entries[entry.Key] = entry;
+        _entries[key] = entry;
         File(entry, +1);
         return true;
     }
 
-    /// <summary>Whether two entries of one key sit in the same bucket, positions and counts.</summary>
+    /// <summary>
+    /// Whether two entries of one key sit in the same bucket, positions and counts. Their keys are equal, so their
+    /// positions are equal when their creation times are (comparing positions would build both keys again).
+    /// </summary>
     private static bool FiledAlike(IndexEntry<TItem> held, IndexEntry<TItem> entry)
     {
-        if (held.Status != entry.Status || held.Provider != entry.Provider || held.Position != entry.Position
+        if (held.Status != entry.Status || held.Provider != entry.Provider || held.CreatedAt != entry.CreatedAt
             || held.Facets.Count != entry.Facets.Count)
         {
             return false;
