@@ -33,9 +33,9 @@ internal sealed class AdoNetRawWebhookLog(DbDataSource dataSource, GroupCommit c
                 reader.GetString(1),
                 reader.GetString(2),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                JsonSerializer.Deserialize(reader.GetString(4), RawLogJson.Default.DictionaryStringString) ?? [],
+                JsonSerializer.Deserialize(reader.GetString(4), RawLogJson.Default.IReadOnlyDictionaryStringString) ?? new Dictionary<string, string>(),
                 (byte[])reader.GetValue(5),
-                JsonSerializer.Deserialize(reader.GetString(6), RawLogJson.Default.ListEventOutcome) ?? []));
+                JsonSerializer.Deserialize(reader.GetString(6), RawLogJson.Default.IReadOnlyListEventOutcome) ?? []));
         }
 
         return entries;
