@@ -50,6 +50,7 @@ import re
 import shutil
 import signal
 import sqlite3
+import statistics
 import struct
 import subprocess
 import sys
@@ -149,6 +150,15 @@ class Target:
     def stop(self) -> None:
         if self.process:
             self.process.stop()
+
+    def pause(self) -> None:
+        """Stops the process (SIGSTOP) while another scenario is measured: an idle silo still runs its timers."""
+        if self.pid:
+            os.kill(self.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.pid:
+            os.kill(self.pid, signal.SIGCONT)
 
 
 def wrk(url: str, fleet: int, seconds: int, start: int) -> dict:
@@ -291,17 +301,22 @@ def summarise_counters(path: str) -> str:
                      for name, v in sorted(values.items()))
 
 
-def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps: Timestamps, profiler) -> dict:
+def warm_up(target: Target, pg: Postgres, workload: str, args, stamps: Timestamps) -> int:
+    """--warmup seconds of the workload's load, then ANALYZE; the failed requests, which fail the run too."""
+    if target.scenario == "pgbench":
+        failures = pgbench(pg, target.database, args.warmup, f"{target.scenario}-{workload}-warmup")["failures"]
+    else:
+        failures = wrk(target.url, WORKLOADS[workload], args.warmup, stamps.take())["failures"]
+    if target.database:
+        pg.psql(target.database, "ANALYZE")
+    return failures
+
+
+def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps: Timestamps, profiler,
+            tag: str = "") -> dict:
     fleet = WORKLOADS[workload]
-    tag = f"{target.scenario}-{workload}-{temp}"
-    unmeasured_failures = 0
-    if temp == "warm":
-        if target.scenario == "pgbench":
-            unmeasured_failures = pgbench(pg, target.database, args.warmup, tag + "-warmup")["failures"]
-        else:
-            unmeasured_failures = wrk(target.url, fleet, args.warmup, stamps.take())["failures"]
-        if target.database:
-            pg.psql(target.database, "ANALYZE")
+    tag = tag or f"{target.scenario}-{workload}-{temp}"
+    unmeasured_failures = warm_up(target, pg, workload, args, stamps) if temp == "warm" and args.warmup else 0
     tools = profiler.start(target, tag, args.seconds) if profiler else []
     service_before = cpu_seconds(target.pid) if target.pid else 0.0
     pg_before = pg.cpu_seconds()
@@ -334,25 +349,77 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
     return result
 
 
+def measure_rounds(targets: list, pg: Postgres, workload: str, args, stamps: Timestamps) -> list:
+    """--rounds: every target warmed up once, then measured in turns, round after round, each for --seconds while the
+    others are stopped (SIGSTOP): a slow spell of the shared machine then falls on every scenario of a round alike."""
+    for target in targets:
+        target.pause()
+    results, unmeasured = [], 0
+    try:
+        for target in targets:
+            target.resume()
+            unmeasured += warm_up(target, pg, workload, args, stamps)
+            target.pause()
+        for turn in range(args.rounds):
+            # The order turns each round, so no scenario always follows the same one.
+            for target in targets[turn % len(targets):] + targets[:turn % len(targets)]:
+                target.resume()
+                try:
+                    quiet = argparse.Namespace(**{**vars(args), "warmup": 0})
+                    result = measure(target, pg, workload, "warm", quiet, stamps, None)
+                finally:
+                    target.pause()
+                result["round"] = turn + 1
+                results.append(result)
+    finally:
+        for target in targets:
+            target.resume()
+    results[0]["unmeasured_failures"] += unmeasured
+    return results
+
+
 def cpu_ms(result: dict) -> float:
     return result["service_cpu_ms"] + result["postgres_cpu_ms"] + result["client_cpu_ms"]
 
 
+def receiver_of(results: list, r: dict):
+    """The receiver's figures of the same workload, temperature and round as r (none in a run without the receiver)."""
+    return next((x for x in results if x["scenario"] == "receiver" and x["workload"] == r["workload"]
+                 and x["temp"] == r["temp"] and x.get("round") == r.get("round")), None)
+
+
 def print_table(results: list) -> None:
     """The figures, and two ratios to the receiver: of requests/s, and of CPU per request (what the throughput ratio
-    would be if each got the same CPU: on a shared machine the other load takes more from some runs than others)."""
+    would be if each got the same CPU: on a shared machine the other load takes more from some runs than others).
+    With --rounds, each round's ratios are to the receiver of that round, and the medians over rounds follow."""
     print("\n| workload | temp | scenario | req/s | × receiver | p50 ms | p99 ms | non-2xx + errors | "
           "CPU ms/req: service / PostgreSQL / load gen | × receiver by CPU | machine busy | other load (cores) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        receiver = next((x for x in results if x["scenario"] == "receiver" and x["workload"] == r["workload"]
-                         and x["temp"] == r["temp"]), None)
+        receiver = receiver_of(results, r)
         ratio = f"{r['rps'] / receiver['rps']:.2f}×" if receiver else "–"
         by_cpu = f"{cpu_ms(receiver) / cpu_ms(r):.2f}×" if receiver else "–"
         failures = r["failures"] + r["unmeasured_failures"]
-        print(f"| {r['workload']} | {r['temp']} | {r['scenario']} | {r['rps']:,.0f} | {ratio} | {r['p50_us'] / 1000:.1f} | "
+        workload = f"{r['workload']}, round {r['round']}" if "round" in r else r["workload"]
+        print(f"| {workload} | {r['temp']} | {r['scenario']} | {r['rps']:,.0f} | {ratio} | {r['p50_us'] / 1000:.1f} | "
               f"{r['p99_us'] / 1000:.1f} | {failures} | {r['service_cpu_ms']:.3f} / {r['postgres_cpu_ms']:.3f} / "
               f"{r['client_cpu_ms']:.3f} | {by_cpu} | {100 * r['machine_busy']:.0f}% | {r['other_cores']:.2f} |")
+    rounds = [r for r in results if "round" in r]
+    if not rounds:
+        return
+    print("\n| workload | scenario | rounds | median req/s | median × receiver (each round's own) | "
+          "range × receiver | median p99 ms | median × receiver by CPU |")
+    print("|---|---|---|---|---|---|---|---|")
+    for key in dict.fromkeys((r["workload"], r["scenario"]) for r in rounds):
+        mine = [r for r in rounds if (r["workload"], r["scenario"]) == key]
+        pairs = [(r, receiver_of(results, r)) for r in mine]
+        ratios = [r["rps"] / x["rps"] for r, x in pairs if x]
+        by_cpu = [cpu_ms(x) / cpu_ms(r) for r, x in pairs if x]
+        shown = (f"{statistics.median(ratios):.2f}× | {min(ratios):.2f}–{max(ratios):.2f}× | "
+                 if ratios else "– | – | ")
+        print(f"| {key[0]} | {key[1]} | {len(mine)} | {statistics.median(r['rps'] for r in mine):,.0f} | {shown}"
+              f"{statistics.median(r['p99_us'] for r in mine) / 1000:.1f} | "
+              f"{f'{statistics.median(by_cpu):.2f}×' if by_cpu else '–'} |")
 
 
 class SqliteWal:
@@ -485,6 +552,8 @@ def main() -> None:
     parser.add_argument("--probe-window", type=int, default=10)
     parser.add_argument("--probe-settle", type=float, default=1.5)
     parser.add_argument("--profile", metavar="DIR", help="record counters, a trace and pg_stat_statements into DIR")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="warm: start every scenario, warm each up once, then measure them in turns this many rounds")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--ready-to-run", action="store_true",
                         help="publish both processes ReadyToRun (as the Dockerfile does) and run those instead of the build")
@@ -496,6 +565,8 @@ def main() -> None:
     unknown |= set(args.workloads.split(",")) - set(WORKLOADS) | set(args.temps.split(",")) - {"warm", "cold"}
     if unknown:
         parser.error(f"unknown: {', '.join(sorted(unknown))}")
+    if args.rounds > 1 and args.profile:
+        parser.error("--rounds and --profile do not go together: profile one scenario at a time")
     work = tempfile.mkdtemp(prefix="sessions-write-path-")
     if args.ready_to_run:
         # As the container image ships them: published, compiled ahead of time for this machine (both processes alike).
@@ -526,6 +597,17 @@ def main() -> None:
         else:
             for workload in args.workloads.split(","):
                 for temp in args.temps.split(","):
+                    if temp == "warm" and args.rounds > 1:
+                        targets = []
+                        try:
+                            for scenario in scenarios:
+                                runs += 1
+                                targets.append(Target(scenario, pg, work, runs, profile=False))
+                            results += measure_rounds(targets, pg, workload, args, stamps)
+                        finally:
+                            for target in targets:
+                                target.stop()
+                        continue
                     for scenario in scenarios:
                         runs += 1
                         target = Target(scenario, pg, work, runs, profile=bool(profiler))
