@@ -1,9 +1,11 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
 using Sessions.Grains.Storage;
+using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
 using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing;
@@ -30,6 +32,58 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     [Trait("Category", "Postgres")]
     public async Task PostgresJournalKeepsEveryVersionOnceWithItsRequest() =>
         await AssertJournalAsync("postgres", await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken));
+
+    [Fact]
+    public async Task SqliteJournalWrittenBeforeItMovedToAppendOrderIsKeptWholeAndStillFenced()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("journal-moved");
+
+        // A database as the version before the move left it: the scripts up to 0008 applied and recorded, and a journal
+        // written in their layout (clustered by entity and version).
+        await using (var dataSource = StorageDataSource.Create(StorageMode.Sqlite, folder.SqliteConnectionString))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL");
+            await ExecuteAsync(connection, "CREATE TABLE SessionsSchemaHistory (Script VARCHAR(200) NOT NULL PRIMARY KEY, Sha256 CHAR(64) NOT NULL, AppliedAt VARCHAR(40) NOT NULL)");
+            foreach (var (name, sql) in SchemaMigrator.Scripts(StorageMode.Sqlite).Where(s => string.CompareOrdinal(s.Name, "0009") < 0))
+            {
+                await ExecuteAsync(connection, sql);
+                await ExecuteAsync(connection, "INSERT INTO SessionsSchemaHistory VALUES ($1, $2, '2026-12-01T00:00:00Z')",
+                    name, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql))));
+            }
+
+            foreach (var (key, version) in new (string, long)[] { ("gw-1", 1), ("gw-2", 1), ("gw-1", 2), ("gw-1", 3) })
+            {
+                await ExecuteAsync(connection, "INSERT INTO SessionsJournal VALUES ('sessions', 'server', $1, $2, $3, $4)",
+                    $"liveswitch/{key}", version, At.ToUnixTimeMilliseconds(), CanonicalJson.Serialize(Entry(version, key, (int)version).Event!));
+            }
+        }
+
+        await using var storage = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+        var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+
+        var gw1 = await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-1", 1, cancellationToken);
+        Assert.Equal([2L, 3L], gw1.Select(e => e.Version));
+        Assert.Equal(CanonicalJson.Serialize(Entry(3, "gw-1", 3).Event!), CanonicalJson.Serialize(gw1[1].Event!));
+        Assert.Single(await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-2", 0, cancellationToken));
+        await Assert.ThrowsAsync<JournalConflictException>(() =>
+            journal.AppendAsync(EntityKind.Server, "liveswitch/gw-1", Entry(3, "gw-1", 30), request: null));
+        await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-1", Entry(4, "gw-1", 40), request: null);
+        Assert.Equal([1L, 2L, 3L, 4L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-1", 0, cancellationToken)).Select(e => e.Version));
+    }
+
+    private static async Task ExecuteAsync(DbConnection connection, string sql, params object[] values)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.AddParameter($"${i + 1}", values[i]);
+        }
+
+        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+    }
 
     private static async Task AssertJournalAsync(string mode, string connectionString)
     {

@@ -10,7 +10,7 @@ namespace Sessions.Service.Storage;
 
 /// <summary>
 /// The entity journal in the service's own database (the SessionsJournal table of deploy/sql): appends and trims go
-/// through the <see cref="GroupCommit"/>, reads straight to the table by its primary key. It also tells index shards
+/// through the <see cref="GroupCommit"/>, reads straight to the table by its (entity, version) key. It also tells index shards
 /// which entities changed since a moment: the latest entry of every entity is never trimmed.
 /// </summary>
 internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit commits, IOptions<HostingOptions> options)
