@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""The SQLite journal's two layouts, side by side: pages written to the WAL and CPU per group commit.
+
+    python3 benchmarks/sqlite-journal-layout.py            # both layouts, twice each, about a minute
+
+  clustered  the rows inside their key, WITHOUT ROWID (deploy/sql/sqlite/0005)
+  in-order   a rowid table in append order, the (entity, version) key in a unique index (deploy/sql/sqlite/0009)
+
+Each run: a fresh file in WAL mode with synchronous=FULL (as the service), a history of --history rows over --fleet
+servers, then --commits transactions of --per-commit appends, each to a server picked at random (a group commit across
+a fleet), each row --payload bytes (a canonical event's size). Printed per commit: WAL frames (pages) written, this
+process's CPU and the wall time. Automatic checkpoints are off during the measured commits, so every frame is counted
+(the service's checkpoints then copy each of them back into the database file once more).
+"""
+
+import argparse
+import os
+import random
+import sqlite3
+import tempfile
+import time
+
+LAYOUTS = {
+    "clustered": ["CREATE TABLE SessionsJournal (ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, GrainKey TEXT NOT NULL, "
+                  "Version INTEGER NOT NULL, RecordedAtMs INTEGER NOT NULL, Payload BLOB NOT NULL, "
+                  "PRIMARY KEY (ServiceId, GrainType, GrainKey, Version)) WITHOUT ROWID"],
+    "in-order": ["CREATE TABLE SessionsJournal (Seq INTEGER PRIMARY KEY, ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, "
+                 "GrainKey TEXT NOT NULL, Version INTEGER NOT NULL, RecordedAtMs INTEGER NOT NULL, Payload BLOB NOT NULL)",
+                 "CREATE UNIQUE INDEX UX_SessionsJournal_Entity ON SessionsJournal (ServiceId, GrainType, GrainKey, Version)"],
+}
+INSERT = ("INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload) "
+          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+
+
+def run(layout: str, folder: str, args) -> str:
+    path = os.path.join(folder, f"{layout}.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    for statement in LAYOUTS[layout] + ["CREATE INDEX IX_SessionsJournal_RecordedAtMs ON SessionsJournal (GrainType, RecordedAtMs)"]:
+        db.execute(statement)
+    versions, clock, payload = [0] * args.fleet, [0], os.urandom(args.payload)
+    picks = random.Random(7)
+
+    def commit(appends: int) -> None:
+        db.execute("BEGIN")
+        for _ in range(appends):
+            server = picks.randrange(args.fleet)
+            versions[server] += 1
+            clock[0] += 1
+            db.execute(INSERT, ("sessions", "server", f"liveswitch/mediaserver-{server}", versions[server], clock[0], payload))
+        db.execute("COMMIT")
+
+    for _ in range(args.history // 500):
+        commit(500)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA wal_autocheckpoint=0")
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(args.commits):
+        commit(args.per_commit)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    frames = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+    db.close()
+    return (f"| {layout} | {frames / args.commits:.1f} | {1e6 * cpu / args.commits:.0f} | "
+            f"{1e6 * wall / args.commits:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fleet", type=int, default=5000)
+    parser.add_argument("--history", type=int, default=100000)
+    parser.add_argument("--commits", type=int, default=3000)
+    parser.add_argument("--per-commit", type=int, default=8)
+    parser.add_argument("--payload", type=int, default=700)
+    parser.add_argument("--repeat", type=int, default=2)
+    args = parser.parse_args()
+    print("| layout | WAL pages per commit | CPU µs per commit | wall µs per commit |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="sessions-journal-layout-") as folder:
+        for _ in range(args.repeat):
+            for layout in LAYOUTS:
+                print(run(layout, folder, args), flush=True)
+
+
+if __name__ == "__main__":
+    main()
