@@ -313,10 +313,11 @@ def warm_up(target: Target, pg: Postgres, workload: str, args, stamps: Timestamp
 
 
 def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps: Timestamps, profiler,
-            tag: str = "") -> dict:
+            warmed: bool = False) -> dict:
+    """One measured run of --seconds; a warm one is warmed up first unless it already was (--rounds)."""
     fleet = WORKLOADS[workload]
-    tag = tag or f"{target.scenario}-{workload}-{temp}"
-    unmeasured_failures = warm_up(target, pg, workload, args, stamps) if temp == "warm" and args.warmup else 0
+    tag = f"{target.scenario}-{workload}-{temp}"
+    unmeasured_failures = warm_up(target, pg, workload, args, stamps) if temp == "warm" and not warmed else 0
     tools = profiler.start(target, tag, args.seconds) if profiler else []
     service_before = cpu_seconds(target.pid) if target.pid else 0.0
     pg_before = pg.cpu_seconds()
@@ -365,8 +366,7 @@ def measure_rounds(targets: list, pg: Postgres, workload: str, args, stamps: Tim
             for target in targets[turn % len(targets):] + targets[:turn % len(targets)]:
                 target.resume()
                 try:
-                    quiet = argparse.Namespace(**{**vars(args), "warmup": 0})
-                    result = measure(target, pg, workload, "warm", quiet, stamps, None)
+                    result = measure(target, pg, workload, "warm", args, stamps, None, warmed=True)
                 finally:
                     target.pause()
                 result["round"] = turn + 1

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Sessions.Abstractions.Webhooks;
 using Sessions.Canonical;
@@ -44,18 +42,18 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         await using (var dataSource = StorageDataSource.Create(StorageMode.Sqlite, folder.SqliteConnectionString))
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         {
-            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL");
-            await ExecuteAsync(connection, "CREATE TABLE SessionsSchemaHistory (Script VARCHAR(200) NOT NULL PRIMARY KEY, Sha256 CHAR(64) NOT NULL, AppliedAt VARCHAR(40) NOT NULL)");
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL");
+            await connection.ExecuteAsync("CREATE TABLE SessionsSchemaHistory (Script VARCHAR(200) NOT NULL PRIMARY KEY, Sha256 CHAR(64) NOT NULL, AppliedAt VARCHAR(40) NOT NULL)");
             foreach (var (name, sql) in SchemaMigrator.Scripts(StorageMode.Sqlite).Where(s => string.CompareOrdinal(s.Name, "0009") < 0))
             {
-                await ExecuteAsync(connection, sql);
-                await ExecuteAsync(connection, "INSERT INTO SessionsSchemaHistory VALUES ($1, $2, '2026-12-01T00:00:00Z')",
-                    name, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql))));
+                await connection.ExecuteAsync(sql);
+                await connection.ExecuteAsync("INSERT INTO SessionsSchemaHistory VALUES ($1, $2, '2026-12-01T00:00:00Z')",
+                    name, SchemaMigrator.Digest(sql));
             }
 
             foreach (var (key, version) in new (string, long)[] { ("gw-1", 1), ("gw-2", 1), ("gw-1", 2), ("gw-1", 3) })
             {
-                await ExecuteAsync(connection, "INSERT INTO SessionsJournal VALUES ('sessions', 'server', $1, $2, $3, $4)",
+                await connection.ExecuteAsync("INSERT INTO SessionsJournal VALUES ('sessions', 'server', $1, $2, $3, $4)",
                     $"liveswitch/{key}", version, At.ToUnixTimeMilliseconds(), CanonicalJson.Serialize(Entry(version, key, (int)version).Event!));
             }
         }
@@ -71,18 +69,6 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
             journal.AppendAsync(EntityKind.Server, "liveswitch/gw-1", Entry(3, "gw-1", 30), request: null));
         await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-1", Entry(4, "gw-1", 40), request: null);
         Assert.Equal([1L, 2L, 3L, 4L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-1", 0, cancellationToken)).Select(e => e.Version));
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, string sql, params object[] values)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.AddParameter($"${i + 1}", values[i]);
-        }
-
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 
     private static async Task AssertJournalAsync(string mode, string connectionString)

@@ -1,7 +1,7 @@
-using System.Data.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using Sessions.Service.Hosting;
 using Sessions.Service.Storage;
+using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing;
 using Sessions.Testing.Postgres;
 
@@ -60,7 +60,7 @@ public sealed class SchemaMigratorTests(PostgresServer postgres)
         await using (var dataSource = StorageDataSource.Create(StorageMode.Sqlite, folder.SqliteConnectionString))
         await using (var connection = await dataSource.OpenConnectionAsync(TestContext.Current.CancellationToken))
         {
-            await ExecuteAsync(connection, "UPDATE SessionsSchemaHistory SET Sha256 = 'edited'");
+            await connection.ExecuteAsync("UPDATE SessionsSchemaHistory SET Sha256 = 'edited'");
         }
 
         var error = await Assert.ThrowsAsync<StartupException>(() => MigrateAsync(StorageMode.Sqlite, folder.SqliteConnectionString));
@@ -104,12 +104,5 @@ public sealed class SchemaMigratorTests(PostgresServer postgres)
         }
 
         return queries;
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -1,7 +1,5 @@
 using System.Data.Common;
-using Microsoft.Extensions.Logging.Abstractions;
-using Sessions.Service.Hosting;
-using Sessions.Service.Storage;
+using Sessions.Service.Tests.Infrastructure;
 using Sessions.Testing;
 
 namespace Sessions.Service.Tests;
@@ -20,10 +18,9 @@ public sealed class SqlitePlanTests
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var folder = new TempDirectory("plans");
-        await using var dataSource = StorageDataSource.Create(StorageMode.Sqlite, folder.SqliteConnectionString);
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection,
+        await using var storage = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+        await using var connection = await storage.DataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + Entities + ") " +
             "INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload) " +
             "SELECT 'sessions', 'server', 'liveswitch/gw-' || i, v.v, i * 3 + v.v, x'7b7d' FROM n, (SELECT 1 AS v UNION ALL SELECT 2 UNION ALL SELECT 3) v");
@@ -61,12 +58,5 @@ public sealed class SqlitePlanTests
         }
 
         return string.Join('\n', lines);
-    }
-
-    private static async Task ExecuteAsync(DbConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 }

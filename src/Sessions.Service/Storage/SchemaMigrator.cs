@@ -44,6 +44,9 @@ public sealed partial class SchemaMigrator(DbDataSource dataSource, ILogger<Sche
         ];
     }
 
+    /// <summary>What a script's text is recorded under once applied: SHA-256 of its UTF-8 bytes, lower-case hex.</summary>
+    internal static string Digest(string sql) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
+
     /// <summary>Applies every script not yet recorded; throws <see cref="StartupException"/> when the database cannot be reached.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +68,7 @@ public sealed partial class SchemaMigrator(DbDataSource dataSource, ILogger<Sche
         var count = 0;
         foreach (var (name, sql) in Scripts(mode))
         {
-            var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
+            var digest = Digest(sql);
             if (applied.TryGetValue(name, out var recorded))
             {
                 if (!string.Equals(recorded, digest, StringComparison.Ordinal))
