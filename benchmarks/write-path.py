@@ -35,6 +35,9 @@ after it, to show the deferred writes (index shards flush once a second); the qu
 --ready-to-run: both processes are published ReadyToRun for this machine (as the Dockerfile publishes the service) and
 run from there, instead of the build output: precompiled code from the first request, which is what cold measures.
 
+--service-env NAME=VALUE (repeatable): an environment variable for the Sessions processes only, such as one of the
+runtime's settings (DOTNET_TieredPGO=0); the receiver keeps the runtime's defaults, as a user would run it.
+
 --profile DIR: PostgreSQL runs with pg_stat_statements, and during each measured run dotnet-counters (a .NET global
 tool) and, where installed, perf (on-CPU samples, native and kernel code included) record the service process; then
 one more run of the same load goes under dotnet-trace (another .NET global tool; its sampler pauses the runtime every
@@ -65,6 +68,7 @@ RECEIVER = os.path.join(ROOT, "benchmarks/Receiver/bin/Release/net10.0/Receiver.
 SCRIPT = os.path.join(ROOT, "benchmarks/write-path/liveswitch.lua")
 TOKEN = "write-path-benchmark-token"
 WORKLOADS = {"fleet": 5000, "hot": 50}
+SERVICE_ENV: dict = {}  # --service-env
 CONNECTIONS, THREADS = 32, 2
 # The receiver's table, also the raw limit's, so pgbench inserts exactly what the receiver inserts.
 RECEIVED_TABLE = "CREATE TABLE IF NOT EXISTS received (digest bytea PRIMARY KEY, body bytea NOT NULL, received_at timestamptz NOT NULL)"
@@ -139,7 +143,7 @@ class Target:
             settings = {"Storage__Mode": scenario.removeprefix("sessions-"), "Storage__ConnectionString": connection_string,
                         "Api__Keys__0": "write-path-benchmark-key",
                         "Webhooks__Sources__liveswitch__Kind": "liveswitch", "Webhooks__Sources__liveswitch__Token": TOKEN,
-                        "Orleans__SiloPort": str(free_port()), "Orleans__GatewayPort": str(free_port())}
+                        "Orleans__SiloPort": str(free_port()), "Orleans__GatewayPort": str(free_port()), **SERVICE_ENV}
             self.process = DotnetProcess(SERVICE, settings, workdir, scenario, profile)
         self.url = f"{self.process.url}/webhooks/liveswitch?token={TOKEN}"
 
@@ -557,7 +561,12 @@ def main() -> None:
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--ready-to-run", action="store_true",
                         help="publish both processes ReadyToRun (as the Dockerfile does) and run those instead of the build")
+    parser.add_argument("--service-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="an environment variable for the Sessions processes only (repeatable)")
     args = parser.parse_args()
+    if any("=" not in setting for setting in args.service_env):
+        parser.error("--service-env takes NAME=VALUE")
+    SERVICE_ENV.update(setting.split("=", 1) for setting in args.service_env)
     scenarios = args.scenarios.split(",")
     if args.wal_probe:
         scenarios = [s for s in scenarios if s != "pgbench"]
@@ -580,6 +589,8 @@ def main() -> None:
         print(f"load average before: {' '.join(loadavg.read().split()[:3])}; commit "
               f"{subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True).stdout.strip()}",
               flush=True)
+    if SERVICE_ENV:
+        print(f"Sessions' processes also get: {' '.join(f'{k}={v}' for k, v in SERVICE_ENV.items())}", flush=True)
     pg = Postgres("-c shared_preload_libraries=pg_stat_statements" if args.profile else "")
     profiler = Profiler(args.profile, pg) if args.profile else None
     stamps = Timestamps()
