@@ -15,7 +15,7 @@ Workloads (benchmarks/write-path/liveswitch.lua: LiveSwitch mediaserver events, 
 picked at random, authenticated by ?token= like every LiveSwitch server event): fleet, 5,000 servers; hot, 50 servers,
 whose entities pile up history fast. Temperatures: warm, --warmup seconds of the same load, then ANALYZE (PostgreSQL),
 then --seconds measured; cold, measured straight after the process answers /health/ready on its empty database, no
-warm-up, no ANALYZE. wrk (and pgbench) keep 32 connections busy from 2 threads.
+warm-up, no ANALYZE. wrk (and pgbench) keep 32 connections busy from 2 threads (--connections).
 
 Per run: requests/s, p50 and p99, non-2xx answers and socket errors (any of them fails the whole run, after the
 table), the ratio to the receiver's requests/s of the same workload and temperature, CPU milliseconds per request of
@@ -545,6 +545,7 @@ def publish_ready_to_run(project: str, name: str) -> str:
 
 
 def main() -> None:
+    global CONNECTIONS
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenarios", default="pgbench,receiver,sessions-postgres,sessions-sqlite")
     parser.add_argument("--workloads", default="fleet,hot")
@@ -561,12 +562,15 @@ def main() -> None:
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--ready-to-run", action="store_true",
                         help="publish both processes ReadyToRun (as the Dockerfile does) and run those instead of the build")
+    parser.add_argument("--connections", type=int, default=CONNECTIONS,
+                        help=f"connections wrk keeps busy (default {CONNECTIONS}, as issue 11 measures)")
     parser.add_argument("--service-env", action="append", default=[], metavar="NAME=VALUE",
                         help="an environment variable for the Sessions processes only (repeatable)")
     args = parser.parse_args()
     if any("=" not in setting for setting in args.service_env):
         parser.error("--service-env takes NAME=VALUE")
     SERVICE_ENV.update(setting.split("=", 1) for setting in args.service_env)
+    CONNECTIONS = args.connections
     scenarios = args.scenarios.split(",")
     if args.wal_probe:
         scenarios = [s for s in scenarios if s != "pgbench"]
