@@ -11,6 +11,11 @@ servers, then --commits transactions of --per-commit appends, each to a server p
 a fleet), each row --payload bytes (a canonical event's size). Printed per commit: WAL frames (pages) written, this
 process's CPU and the wall time. Automatic checkpoints are off during the measured commits, so every frame is counted
 (the service's checkpoints then copy each of them back into the database file once more).
+
+    python3 benchmarks/sqlite-journal-layout.py --layouts in-order --raw-log --page-sizes 4096,2048,1024
+
+--raw-log: each append also writes its request's raw log row (WebhookLog as in deploy/sql/sqlite/0002, a --body-byte
+body), as the service's group commit does. --page-sizes: PRAGMA page_size before the tables, one run per size.
 """
 
 import argparse
@@ -30,21 +35,27 @@ LAYOUTS = {
                  "CREATE UNIQUE INDEX UX_SessionsJournal_Entity ON SessionsJournal (ServiceId, GrainType, GrainKey, Version)",
                  "CREATE INDEX IX_SessionsJournal_RecordedAtMs ON SessionsJournal (GrainType, RecordedAtMs, ServiceId, GrainKey)"],
 }
+RAW_LOG = ["CREATE TABLE WebhookLog (Id INTEGER PRIMARY KEY AUTOINCREMENT, Source TEXT NOT NULL, Kind TEXT NOT NULL, "
+           "ReceivedAtMs INTEGER NOT NULL, Headers TEXT NOT NULL, Body BLOB NOT NULL, Outcomes TEXT NOT NULL)",
+           "CREATE INDEX IX_WebhookLog_ReceivedAtMs ON WebhookLog (ReceivedAtMs)",
+           "CREATE INDEX IX_WebhookLog_Source_Id ON WebhookLog (Source, Id)"]
+INSERT_RAW = "INSERT INTO WebhookLog (Source, Kind, ReceivedAtMs, Headers, Body, Outcomes) VALUES (?, ?, ?, ?, ?, ?)"
 INSERT = ("INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload) "
           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
 
 
-def run(layout: str, folder: str, args) -> str:
-    path = os.path.join(folder, f"{layout}.db")
+def run(layout: str, page_size: int, folder: str, args) -> str:
+    path = os.path.join(folder, f"{layout}-{page_size}.db")
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
     db = sqlite3.connect(path, isolation_level=None)
+    db.execute(f"PRAGMA page_size={page_size}")
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
-    for statement in LAYOUTS[layout]:
+    for statement in LAYOUTS[layout] + (RAW_LOG if args.raw_log else []):
         db.execute(statement)
-    versions, clock, payload = [0] * args.fleet, [0], os.urandom(args.payload)
+    versions, clock, payload, body = [0] * args.fleet, [0], os.urandom(args.payload), os.urandom(args.body)
     picks = random.Random(7)
 
     def commit(appends: int) -> None:
@@ -54,6 +65,9 @@ def run(layout: str, folder: str, args) -> str:
             versions[server] += 1
             clock[0] += 1
             db.execute(INSERT, ("sessions", "server", f"liveswitch/mediaserver-{server}", versions[server], clock[0], payload))
+            if args.raw_log:
+                db.execute(INSERT_RAW, ("liveswitch", "liveswitch", clock[0], '{"content-type":"application/json"}', body,
+                                        '[{"type":"mediaserver.stats","outcome":"applied"}]'))
         db.execute("COMMIT")
 
     for _ in range(args.history // 500):
@@ -66,8 +80,8 @@ def run(layout: str, folder: str, args) -> str:
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     frames = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
     db.close()
-    return (f"| {layout} | {frames / args.commits:.1f} | {1e6 * cpu / args.commits:.0f} | "
-            f"{1e6 * wall / args.commits:.0f} |")
+    return (f"| {layout} | {page_size:,} | {frames / args.commits:.1f} | {frames * (page_size + 24) / args.commits / 1024:.1f} | "
+            f"{1e6 * cpu / args.commits:.0f} | {1e6 * wall / args.commits:.0f} |")
 
 
 def main() -> None:
@@ -78,13 +92,21 @@ def main() -> None:
     parser.add_argument("--per-commit", type=int, default=8)
     parser.add_argument("--payload", type=int, default=700)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--layouts", default=",".join(LAYOUTS))
+    parser.add_argument("--raw-log", action="store_true", help="each append also writes a raw log row")
+    parser.add_argument("--body", type=int, default=300, help="the raw log row's body bytes")
+    parser.add_argument("--page-sizes", default="4096", help="comma-separated; SQLite's default is 4096")
     args = parser.parse_args()
-    print("| layout | WAL pages per commit | CPU µs per commit | wall µs per commit |")
-    print("|---|---|---|---|")
+    layouts = args.layouts.split(",")
+    if set(layouts) - set(LAYOUTS):
+        parser.error(f"layouts: {', '.join(LAYOUTS)}")
+    print("| layout | page size | WAL pages per commit | WAL KiB per commit | CPU µs per commit | wall µs per commit |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="sessions-journal-layout-") as folder:
         for _ in range(args.repeat):
-            for layout in LAYOUTS:
-                print(run(layout, folder, args), flush=True)
+            for page_size in (int(size) for size in args.page_sizes.split(",")):
+                for layout in layouts:
+                    print(run(layout, page_size, folder, args), flush=True)
 
 
 if __name__ == "__main__":

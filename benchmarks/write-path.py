@@ -563,7 +563,7 @@ def main() -> None:
     parser.add_argument("--ready-to-run", action="store_true",
                         help="publish both processes ReadyToRun (as the Dockerfile does) and run those instead of the build")
     parser.add_argument("--connections", type=int, default=CONNECTIONS,
-                        help=f"connections wrk keeps busy (default {CONNECTIONS}, as issue 11 measures)")
+                        help=f"connections wrk and pgbench keep busy (default {CONNECTIONS}, as issue 11 measures)")
     parser.add_argument("--service-env", action="append", default=[], metavar="NAME=VALUE",
                         help="an environment variable for the Sessions processes only (repeatable)")
     args = parser.parse_args()
