@@ -50,6 +50,43 @@ public sealed class StorageWriteGateTests
     }
 
     [Fact]
+    public async Task TheGroupCommitsBlockingWriteWaitsForASqliteWriteUnderWay()
+    {
+        var gate = Gate("sqlite", "00:00:05").Gate;
+        using var release = new SemaphoreSlim(0);
+        var holding = gate.RunAsync(() => release.WaitAsync(TestContext.Current.CancellationToken));
+        var ran = false;
+
+        var blocking = Task.Factory.StartNew(() => gate.Run(() => ran = true), TaskCreationOptions.LongRunning);
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.False(ran);
+        release.Release();
+        await holding;
+
+        Assert.True(await blocking);
+    }
+
+    [Fact]
+    public async Task ABlockingWriteThatCannotStartWithinTheWriteTimeoutFailsAndIsReportedUntilOneSucceeds()
+    {
+        var (gate, health) = Gate("sqlite", "00:00:00.200");
+        using var release = new SemaphoreSlim(0);
+        var holding = gate.RunAsync(() => release.WaitAsync(TestContext.Current.CancellationToken));
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<StorageWriteTimeoutException>(() => gate.Run(() => true));
+
+        Assert.InRange(started.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(3));
+        Assert.True(health.Failing);
+        release.Release();
+        await holding;
+        Assert.Throws<InvalidOperationException>(() => gate.Run<bool>(() => throw new InvalidOperationException("down")));
+        Assert.True(health.Failing);
+        Assert.Equal(7, gate.Run(() => 7));
+        Assert.False(health.Failing);
+    }
+
+    [Fact]
     public async Task AFailedWriteIsReportedUntilOneSucceeds()
     {
         var (gate, health) = Gate("postgres", "00:00:05");

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Sessions.Abstractions.Webhooks;
@@ -48,10 +47,10 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
     private readonly string _serviceId;
-    private readonly Channel<Write> _pending = Channel.CreateUnbounded<Write>();
-    private readonly Task[] _writers;
+    private readonly BlockingCollection<Write> _pending = [];
+    private readonly Task _writer;
 
-    /// <summary>The SQLite writer's connection and statements, kept between batches (only the one writer task uses them).</summary>
+    /// <summary>The SQLite writer's connection and statements, kept between batches (only the writer's thread uses them).</summary>
     private SqliteStatements? _sqlite;
 
     public GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options)
@@ -61,9 +60,11 @@ internal sealed class GroupCommit : IAsyncDisposable
         _gate = gate;
         _serviceId = options.Value.ServiceId;
 
-        // SQLite takes one writer at a time. PostgreSQL commits one batch while the next one fills and travels.
-        var writers = dataSource.IsPostgres() ? 2 : 1;
-        _writers = [.. Enumerable.Range(0, writers).Select(_ => Task.Run(WriteBatchesAsync))];
+        // One writer, on a thread of its own making synchronous calls (SQLite's provider is synchronous anyway). On the
+        // thread pool every step of a commit, the wake-up when writes arrive and each answer of the database, waited in
+        // the pool's queue behind the very requests the commit was to answer; and a second PostgreSQL writer that no
+        // longer waits there only halves the batches.
+        _writer = Task.Factory.StartNew(WriteBatches, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Stores one journal entry and, when given, its request's raw log row and its notifications, in the next commit.</summary>
@@ -79,43 +80,41 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _pending.Writer.TryComplete();
-        await Task.WhenAll(_writers);
-        if (_sqlite is not null)
-        {
-            await _sqlite.DisposeAsync();
-        }
+        _pending.CompleteAdding();
+        await _writer;
+        _sqlite?.Dispose();
+        _pending.Dispose();
     }
 
     private async Task EnqueueAsync(Write write)
     {
         using var span = StorageTracing.StartWrite(write.Operation, write, static w => w.Target);
-        if (!_pending.Writer.TryWrite(write))
+        try
         {
-            throw new InvalidOperationException("Storage is shut down.");
+            _pending.Add(write);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            throw new InvalidOperationException("Storage is shut down.", ex);
         }
 
         await write.Done.Task;
     }
 
-    private async Task WriteBatchesAsync()
+    private void WriteBatches()
     {
         var batch = new List<Write>(MaxBatch);
-        while (await _pending.Reader.WaitToReadAsync())
+        while (_pending.TryTake(out var first, Timeout.Infinite))
         {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
+            batch.Add(first);
+            while (batch.Count < MaxBatch && _pending.TryTake(out var next))
             {
                 batch.Add(next);
             }
 
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
             try
             {
-                var stored = await _gate.RunAsync(() => _dataSource.IsPostgres() ? CommitPostgresAsync(batch) : CommitSqliteAsync(batch));
+                var stored = _gate.Run(() => _dataSource.IsPostgres() ? CommitPostgres(batch) : CommitSqlite(batch));
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (stored[i])
@@ -145,11 +144,11 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// request row and notifications are data-modifying parts of its statement, which go in only if the journal row did
     /// (they see the insert's result), so the statement's row count says whether the entry was stored.
     /// </summary>
-    private async Task<bool[]> CommitPostgresAsync(List<Write> batch)
+    private bool[] CommitPostgres(List<Write> batch)
     {
-        await using var connection = (NpgsqlConnection)await _dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var commands = new NpgsqlBatch(connection, transaction);
+        using var connection = (NpgsqlConnection)_dataSource.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        using var commands = new NpgsqlBatch(connection, transaction);
         var expected = new int[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -165,8 +164,8 @@ internal sealed class GroupCommit : IAsyncDisposable
             commands.BatchCommands.Add(command);
         }
 
-        await commands.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
+        commands.ExecuteNonQuery();
+        transaction.Commit();
         return [.. expected.Select((count, i) => count < 0 || commands.BatchCommands[i].RecordsAffected == count)];
     }
 
@@ -232,16 +231,16 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// and kept across batches (opening a pooled connection and preparing four statements took a share of every batch,
     /// inside the gate). A batch that fails closes them; the next opens afresh.
     /// </summary>
-    private async Task<bool[]> CommitSqliteAsync(List<Write> batch)
+    private bool[] CommitSqlite(List<Write> batch)
     {
-        _sqlite ??= await SqliteStatements.OpenAsync(_dataSource);
+        _sqlite ??= SqliteStatements.Open(_dataSource);
         try
         {
-            return await _sqlite.CommitAsync(batch, _serviceId);
+            return _sqlite.Commit(batch, _serviceId);
         }
         catch
         {
-            await _sqlite.DisposeAsync();
+            _sqlite.Dispose();
             _sqlite = null;
             throw;
         }
@@ -276,11 +275,11 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>The SQLite writer's open connection and its four statements.</summary>
-    private sealed class SqliteStatements(DbConnection connection, DbCommand journal, DbCommand trim, DbCommand request, DbCommand outbox) : IAsyncDisposable
+    private sealed class SqliteStatements(DbConnection connection, DbCommand journal, DbCommand trim, DbCommand request, DbCommand outbox) : IDisposable
     {
-        public static async Task<SqliteStatements> OpenAsync(DbDataSource dataSource)
+        public static SqliteStatements Open(DbDataSource dataSource)
         {
-            var connection = await dataSource.OpenConnectionAsync();
+            var connection = dataSource.OpenConnection();
             return new SqliteStatements(
                 connection,
                 Prepare(connection, $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", 6),
@@ -289,9 +288,9 @@ internal sealed class GroupCommit : IAsyncDisposable
                 Prepare(connection, $"{InsertOutbox}VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", OutboxColumns));
         }
 
-        public async Task<bool[]> CommitAsync(List<Write> batch, string serviceId)
+        public bool[] Commit(List<Write> batch, string serviceId)
         {
-            await using var transaction = await connection.BeginTransactionAsync();
+            using var transaction = connection.BeginTransaction();
             foreach (var command in (DbCommand[])[journal, trim, request, outbox])
             {
                 command.Transaction = transaction;
@@ -302,27 +301,27 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 stored[i] = batch[i] switch
                 {
-                    JournalAppend append => await RunAsync(journal, JournalValues(serviceId, append)) == 1
-                        && await RunAllAsync(outbox, append.Notifications.Select(n => OutboxValues(serviceId, n, append.RecordedAtMs)))
-                        && (append.RequestRow is not { } row || await RunAsync(request, row) == 1),
-                    JournalTrim t => await RunAsync(trim, [serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
-                    RequestAppend append => await RunAsync(request, append.Row) == 1,
+                    JournalAppend append => Run(journal, JournalValues(serviceId, append)) == 1
+                        && RunAll(outbox, append.Notifications.Select(n => OutboxValues(serviceId, n, append.RecordedAtMs)))
+                        && (append.RequestRow is not { } row || Run(request, row) == 1),
+                    JournalTrim t => Run(trim, [serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
+                    RequestAppend append => Run(request, append.Row) == 1,
                     _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
                 };
             }
 
-            await transaction.CommitAsync();
+            transaction.Commit();
             return stored;
         }
 
-        public async ValueTask DisposeAsync()
+        public void Dispose()
         {
             foreach (var command in (DbCommand[])[journal, trim, request, outbox])
             {
-                await command.DisposeAsync();
+                command.Dispose();
             }
 
-            await connection.DisposeAsync();
+            connection.Dispose();
         }
 
         private static DbCommand Prepare(DbConnection connection, string sql, int parameters)
@@ -337,21 +336,21 @@ internal sealed class GroupCommit : IAsyncDisposable
             return command;
         }
 
-        private static Task<int> RunAsync(DbCommand command, object[] values)
+        private static int Run(DbCommand command, object[] values)
         {
             for (var i = 0; i < values.Length; i++)
             {
                 command.Parameters[i].Value = values[i];
             }
 
-            return command.ExecuteNonQueryAsync();
+            return command.ExecuteNonQuery();
         }
 
-        private static async Task<bool> RunAllAsync(DbCommand command, IEnumerable<object[]> rows)
+        private static bool RunAll(DbCommand command, IEnumerable<object[]> rows)
         {
             foreach (var values in rows)
             {
-                await RunAsync(command, values);
+                Run(command, values);
             }
 
             return true;

@@ -38,6 +38,44 @@ internal sealed class StorageWriteGate(IOptions<HostingOptions> options, Storage
         }
     }
 
+    /// <summary>
+    /// As <see cref="RunAsync{T}(Func{Task{T}})"/> for a synchronous <paramref name="write"/>, waiting on the calling
+    /// thread: for a writer on a thread of its own, never on the thread pool.
+    /// </summary>
+    public T Run<T>(Func<T> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        if (_gate is null)
+        {
+            return Reported(write);
+        }
+
+        health.WaitToStart(_gate);
+        try
+        {
+            return Reported(write);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private T Reported<T>(Func<T> write)
+    {
+        try
+        {
+            var result = write();
+            health.ReportSuccess();
+            return result;
+        }
+        catch
+        {
+            health.ReportFailure();
+            throw;
+        }
+    }
+
     private async Task<T> ReportedAsync<T>(Func<Task<T>> write)
     {
         try

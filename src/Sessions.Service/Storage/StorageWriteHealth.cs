@@ -37,8 +37,23 @@ public sealed class StorageWriteHealth(IOptions<HostingOptions> options, TimePro
         ArgumentNullException.ThrowIfNull(gate);
         if (!await gate.WaitAsync(WriteTimeout))
         {
-            ReportFailure();
-            throw new StorageWriteTimeoutException(WriteTimeout);
+            TimedOut();
         }
+    }
+
+    /// <summary>As <see cref="WaitToStartAsync"/>, blocking the calling thread: for a writer on a thread of its own.</summary>
+    public void WaitToStart(SemaphoreSlim gate)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        if (!gate.Wait(WriteTimeout))
+        {
+            TimedOut();
+        }
+    }
+
+    private void TimedOut()
+    {
+        ReportFailure();
+        throw new StorageWriteTimeoutException(WriteTimeout);
     }
 }
