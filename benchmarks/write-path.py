@@ -546,6 +546,9 @@ def publish_ready_to_run(project: str, name: str) -> str:
 
 def main() -> None:
     global CONNECTIONS
+    # Stopped as a whole (kill, a CI timeout): unwind like Ctrl-C, so the processes paused between rounds are resumed
+    # and stopped, and the throwaway PostgreSQL shut down, instead of staying behind stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("write-path.py: terminated"))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenarios", default="pgbench,receiver,sessions-postgres,sessions-sqlite")
     parser.add_argument("--workloads", default="fleet,hot")
