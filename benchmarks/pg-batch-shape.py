@@ -77,8 +77,9 @@ def main() -> None:
     as_postgres([f"{binaries}/pg_ctl", "-D", data, "-o", f"'-p {port} -k {work}'", "-l", os.path.join(work, "log"), "-w", "start"])
     try:
         for schema in SCHEMA:
-            subprocess.run(["su", "postgres", "-c", f"{binaries}/psql -h {work} -p {port} -q -v ON_ERROR_STOP=1 postgres"],
-                           stdin=open(schema, encoding="utf-8"), check=True, capture_output=True)
+            with open(schema, encoding="utf-8") as sql:
+                subprocess.run(["su", "postgres", "-c", f"{binaries}/psql -h {work} -p {port} -q -v ON_ERROR_STOP=1 postgres"],
+                               stdin=sql, check=True, capture_output=True)
         shapes = {"per-append": per_append(args.appends), "multi-row": multi_row(args.appends)}
         for name, statements in shapes.items():
             with open(os.path.join(work, f"{name}.sql"), "w", encoding="utf-8") as f:

@@ -7,8 +7,10 @@ namespace Sessions.Service.Storage;
 /// <summary>
 /// One write at a time to the SQLite file. SQLite lets one connection write at once, and Microsoft.Data.Sqlite waits out
 /// a busy database by sleeping on the calling thread between retries: in a silo that blocked the threads grains run on
-/// for over a second at a time under load. Every write passes through this gate and waits for it asynchronously
-/// instead. Each write still commits (and syncs) on its own, so nothing is less durable. PostgreSQL needs no gate.
+/// for over a second at a time under load. Every write passes through this gate and waits for it instead: asynchronously
+/// on the thread pool (<see cref="RunAsync{T}(Func{Task{T}})"/>), blocking only on a thread of its own (<see cref="Run{T}"/>,
+/// the group commit's writer). Each write still commits (and syncs) on its own, so nothing is less durable. PostgreSQL
+/// needs no gate.
 /// </summary>
 /// <remarks>
 /// A write that cannot enter the gate within <c>Storage:WriteTimeout</c> fails at once, and every write's outcome is
