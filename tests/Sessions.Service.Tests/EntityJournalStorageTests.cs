@@ -78,9 +78,11 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
         var rawLog = new AdoNetRawWebhookLog(storage.DataSource, storage.Commits, storage.Gate);
 
-        // Forty entities at once, each with its request row: they go down in shared commits.
-        await Task.WhenAll(Enumerable.Range(0, 40).Select(n =>
-            journal.AppendAsync(EntityKind.Server, $"liveswitch/gw-{n}", Entry(1, $"gw-{n}", 0), Request($"gw-{n}"))));
+        // Forty entities at once, each with its request row, and a request row of its own (a webhook of several
+        // events, stored after them): they go down in shared commits.
+        await Task.WhenAll(Enumerable.Range(0, 40)
+            .Select(n => journal.AppendAsync(EntityKind.Server, $"liveswitch/gw-{n}", Entry(1, $"gw-{n}", 0), Request($"gw-{n}")))
+            .Append(rawLog.AppendAsync(Request("several events"), cancellationToken)));
         await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-0", Entry(2, "gw-0", 5), Request("gw-0 again"));
 
         // Version 2 of gw-0 is taken: nothing of this append is stored, the rest of its commit is.
@@ -95,7 +97,8 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         Assert.Equal(At, gw0[1].RecordedAt);
         Assert.Equal(CanonicalJson.Serialize(Entry(2, "gw-0", 5).Event!), CanonicalJson.Serialize(gw0[1].Event!));
         var rows = await rawLog.ReadAsync("liveswitch", null, 100, cancellationToken);
-        Assert.Equal(42, rows.Count);
+        Assert.Equal(43, rows.Count);
+        Assert.Contains(rows, r => Encoding.UTF8.GetString(r.Body.Span) == "several events");
         Assert.DoesNotContain(rows, r => Encoding.UTF8.GetString(r.Body.Span) == "loser");
 
         // Two appends of one version at once (two activations racing, often in one commit): one is stored with its
