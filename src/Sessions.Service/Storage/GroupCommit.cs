@@ -32,7 +32,17 @@ internal sealed class GroupCommit : IAsyncDisposable
     private const string InsertOutbox =
         "INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload) ";
 
+    private const int JournalColumns = 6;
+
     private const int OutboxColumns = 8;
+
+    private const int RequestColumns = 6;
+
+    /// <summary>
+    /// Journal statements by shape (request row or not, how many notifications), each written once: building the text
+    /// for every append was the largest share of the bytes a webhook allocated.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(bool Request, int Notifications), string> JournalStatements = new();
 
     private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
@@ -60,13 +70,13 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>Stores one journal entry and, when given, its request's raw log row and its notifications, in the next commit.</summary>
     public Task AppendAsync(
         string grainType, string key, long version, long recordedAtMs, byte[] payload, RawWebhook? request, IReadOnlyList<OutboxEntry> notifications) =>
-        EnqueueAsync(new JournalAppend(grainType, key, version, recordedAtMs, payload, request is null ? null : RequestRow.Of(request), notifications));
+        EnqueueAsync(new JournalAppend(grainType, key, version, recordedAtMs, payload, request is null ? null : RequestValues(request), notifications));
 
     /// <summary>Removes one entity's journal entries below <paramref name="beforeVersion"/>, in the next commit.</summary>
     public Task TrimAsync(string grainType, string key, long beforeVersion) => EnqueueAsync(new JournalTrim(grainType, key, beforeVersion));
 
     /// <summary>Stores one request's raw log row, in the next commit.</summary>
-    public Task AppendAsync(RawWebhook request) => EnqueueAsync(new RequestAppend(request.Source, RequestRow.Of(request)));
+    public Task AppendAsync(RawWebhook request) => EnqueueAsync(new RequestAppend(request.Source, RequestValues(request)));
 
     public async ValueTask DisposeAsync()
     {
@@ -130,61 +140,91 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>
-    /// One transaction, one round trip: the batch's appends in one statement (<see cref="AppendRows"/>), each trim in a
-    /// statement of its own. The statement returns the appends whose journal row went in.
+    /// One transaction, one round trip: a statement per write, each journal insert fenced by its key. A journal append's
+    /// request row and notifications are data-modifying parts of its statement, which go in only if the journal row did
+    /// (they see the insert's result), so the statement's row count says whether the entry was stored.
     /// </summary>
     private bool[] CommitPostgres(List<Write> batch)
     {
         using var connection = (NpgsqlConnection)_dataSource.OpenConnection();
         using var transaction = connection.BeginTransaction();
         using var commands = new NpgsqlBatch(connection, transaction);
-        var rows = new AppendRows(_serviceId);
-        var stored = new bool[batch.Count];
+        var expected = new int[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            switch (batch[i])
+            (expected[i], var command) = batch[i] switch
             {
-                case JournalAppend append:
-                    rows.Add(i, append);
-                    break;
-                case JournalTrim trim:
-                    stored[i] = true;
-                    commands.BatchCommands.Add(Command(
-                        "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
-                        [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion]));
-                    break;
-                case RequestAppend append:
-                    stored[i] = true;
-                    rows.Add(append.Row);
-                    break;
-                default:
-                    throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}");
-            }
+                JournalAppend append => JournalCommand(append),
+                JournalTrim trim => (-1, Command(
+                    "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
+                    [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion])),
+                RequestAppend append => (-1, Command($"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", append.Row)),
+                _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
+            };
+            commands.BatchCommands.Add(command);
         }
 
-        if (!rows.IsEmpty)
-        {
-            commands.BatchCommands.Insert(0, rows.Command());
-        }
-
-        using (var reader = commands.ExecuteReader())
-        {
-            if (!rows.IsEmpty)
-            {
-                while (reader.Read())
-                {
-                    stored[rows.WriteOf(reader.GetInt64(0))] = true;
-                }
-            }
-
-            while (reader.NextResult())
-            {
-            }
-        }
-
+        commands.ExecuteNonQuery();
         transaction.Commit();
-        return stored;
+        return [.. expected.Select((count, i) => count < 0 || commands.BatchCommands[i].RecordsAffected == count)];
     }
+
+    /// <summary>
+    /// The statement of one journal append, and the row count it reports when the entry is stored: the journal row, then
+    /// (in a CTE that sees its result) the notifications, then the request row; the last part is the statement's own.
+    /// </summary>
+    private (int Expected, NpgsqlBatchCommand Command) JournalCommand(JournalAppend append)
+    {
+        var notifications = append.Notifications.Count;
+        var values = new List<object>(JournalColumns + (notifications * OutboxColumns) + RequestColumns);
+        values.AddRange(JournalValues(_serviceId, append));
+        foreach (var notification in append.Notifications)
+        {
+            values.AddRange(OutboxValues(_serviceId, notification, append.RecordedAtMs));
+        }
+
+        if (append.RequestRow is { } row)
+        {
+            values.AddRange(row);
+        }
+
+        var sql = JournalStatements.GetOrAdd((append.RequestRow is not null, notifications), JournalStatement);
+        return (append.RequestRow is null && notifications > 0 ? notifications : 1, Command(sql, values));
+    }
+
+    /// <summary>The text of a journal append's statement, by whether it carries a request row and how many notifications.</summary>
+    private static string JournalStatement((bool Request, int Notifications) shape)
+    {
+        var journal = $"{InsertJournal}({Placeholders(1, JournalColumns)}) ON CONFLICT DO NOTHING";
+        if (!shape.Request && shape.Notifications == 0)
+        {
+            return journal;
+        }
+
+        var parts = $"j AS ({journal} RETURNING 1)";
+        var next = JournalColumns + 1;
+        string? outbox = null;
+        if (shape.Notifications > 0)
+        {
+            var rows = Enumerable.Range(0, shape.Notifications).Select(n => $"({Placeholders(next + (n * OutboxColumns), OutboxColumns)})");
+            outbox = $"{InsertOutbox}SELECT * FROM (VALUES {string.Join(", ", rows)}) AS v WHERE EXISTS (SELECT FROM j)";
+            next += shape.Notifications * OutboxColumns;
+        }
+
+        if (!shape.Request)
+        {
+            return $"WITH {parts} {outbox}";
+        }
+
+        if (outbox is not null)
+        {
+            parts += $", o AS ({outbox})";
+        }
+
+        return $"WITH {parts} {InsertRequest}SELECT {Placeholders(next, RequestColumns)} WHERE EXISTS (SELECT FROM j)";
+    }
+
+    private static string Placeholders(int first, int count) => string.Join(", ", Enumerable.Range(first, count).Select(p => $"${p}"));
 
     /// <summary>
     /// One transaction through the single writer's gate, on the writer's own connection and statements, prepared once
@@ -212,6 +252,17 @@ internal sealed class GroupCommit : IAsyncDisposable
     private static object[] OutboxValues(string serviceId, OutboxEntry entry, long recordedAtMs) =>
         [serviceId, entry.Shard, entry.EntityKey, entry.Type, entry.Provider, entry.OccurredAt.ToUnixTimeMilliseconds(), recordedAtMs, entry.Payload];
 
+    /// <summary>A request's raw log row, made by the caller (its JSON and its copy of the body), not inside the single writer's commit.</summary>
+    private static object[] RequestValues(RawWebhook request) =>
+    [
+        request.Source,
+        request.Kind,
+        request.ReceivedAt.ToUnixTimeMilliseconds(),
+        JsonSerializer.Serialize(request.Headers, RawLogJson.Default.IReadOnlyDictionaryStringString),
+        request.Body.ToArray(),
+        JsonSerializer.Serialize(request.Outcomes, RawLogJson.Default.IReadOnlyListEventOutcome),
+    ];
+
     private static NpgsqlBatchCommand Command(string sql, IReadOnlyList<object> values)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -221,94 +272,6 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
 
         return command;
-    }
-
-    /// <summary>
-    /// A PostgreSQL batch's appends as one statement, its rows passed as arrays (one per column): the journal rows go in
-    /// with <c>ON CONFLICT DO NOTHING</c>, and the notifications and request rows only with a journal row that did, so an
-    /// append whose version is taken still changes nothing and fails alone. Two appends of one version in the batch: the
-    /// first is offered, the second conflicts. Against a statement per append, this is a fifth less of PostgreSQL's work
-    /// per batch (<c>benchmarks/pg-batch-shape.py</c>) and one text, prepared once, for every batch.
-    /// </summary>
-    private sealed class AppendRows(string serviceId)
-    {
-        private const string Sql = """
-            WITH a AS (
-                SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bytea[])
-                    WITH ORDINALITY AS a (GrainType, GrainKey, Version, RecordedAtMs, Payload, Ordinal)),
-            offered AS (
-                SELECT DISTINCT ON (GrainType, GrainKey, Version) * FROM a ORDER BY GrainType, GrainKey, Version, Ordinal),
-            j AS (
-                INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload)
-                SELECT $1, GrainType, GrainKey, Version, RecordedAtMs, Payload FROM offered ORDER BY Ordinal
-                ON CONFLICT DO NOTHING
-                RETURNING GrainType, GrainKey, Version),
-            stored AS (
-                SELECT offered.Ordinal FROM offered JOIN j USING (GrainType, GrainKey, Version)),
-            o AS (
-                INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload)
-                SELECT $1, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload
-                FROM unnest($7::bigint[], $8::integer[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bytea[])
-                    WITH ORDINALITY AS n (Append, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload, Position)
-                WHERE Append IN (SELECT Ordinal FROM stored)
-                ORDER BY Position),
-            r AS (
-                INSERT INTO WebhookLog (Source, Kind, ReceivedAtMs, Headers, Body, Outcomes)
-                SELECT Source, Kind, ReceivedAtMs, Headers, Body, Outcomes
-                FROM unnest($15::bigint[], $16::text[], $17::text[], $18::bigint[], $19::text[], $20::bytea[], $21::text[])
-                    WITH ORDINALITY AS q (Append, Source, Kind, ReceivedAtMs, Headers, Body, Outcomes, Position)
-                WHERE Append = 0 OR Append IN (SELECT Ordinal FROM stored)
-                ORDER BY Position)
-            SELECT Ordinal FROM stored
-            """;
-
-        private readonly List<int> _writes = [];
-        private readonly List<string> _grainTypes = [];
-        private readonly List<string> _keys = [];
-        private readonly List<long> _versions = [];
-        private readonly List<long> _recordedAt = [];
-        private readonly List<byte[]> _payloads = [];
-        private readonly List<(long Append, OutboxEntry Entry, long RecordedAtMs)> _notifications = [];
-        private readonly List<(long Append, RequestRow Row)> _requests = [];
-
-        public bool IsEmpty => _writes.Count == 0 && _requests.Count == 0;
-
-        /// <summary>Adds the journal append at <paramref name="write"/> in the batch, with its notifications and request row.</summary>
-        public void Add(int write, JournalAppend append)
-        {
-            _writes.Add(write);
-            _grainTypes.Add(append.GrainType);
-            _keys.Add(append.Key);
-            _versions.Add(append.Version);
-            _recordedAt.Add(append.RecordedAtMs);
-            _payloads.Add(append.Payload);
-            long ordinal = _writes.Count;
-            _notifications.AddRange(append.Notifications.Select(n => (ordinal, n, append.RecordedAtMs)));
-            if (append.RequestRow is { } row)
-            {
-                _requests.Add((ordinal, row));
-            }
-        }
-
-        /// <summary>Adds a request's raw log row stored on its own, not with a journal append.</summary>
-        public void Add(RequestRow row) => _requests.Add((0, row));
-
-        /// <summary>The batch position of the append the statement returned as stored (ordinals count from 1).</summary>
-        public int WriteOf(long ordinal) => _writes[(int)(ordinal - 1)];
-
-        public NpgsqlBatchCommand Command() => GroupCommit.Command(Sql,
-        [
-            serviceId, _grainTypes.ToArray(), _keys.ToArray(), _versions.ToArray(), _recordedAt.ToArray(), _payloads.ToArray(),
-            Column(_notifications, n => n.Append), Column(_notifications, n => n.Entry.Shard), Column(_notifications, n => n.Entry.EntityKey),
-            Column(_notifications, n => n.Entry.Type), Column(_notifications, n => n.Entry.Provider),
-            Column(_notifications, n => n.Entry.OccurredAt.ToUnixTimeMilliseconds()), Column(_notifications, n => n.RecordedAtMs),
-            Column(_notifications, n => n.Entry.Payload),
-            Column(_requests, r => r.Append), Column(_requests, r => r.Row.Source), Column(_requests, r => r.Row.Kind),
-            Column(_requests, r => r.Row.ReceivedAtMs), Column(_requests, r => r.Row.Headers), Column(_requests, r => r.Row.Body),
-            Column(_requests, r => r.Row.Outcomes),
-        ]);
-
-        private static TColumn[] Column<TRow, TColumn>(List<TRow> rows, Func<TRow, TColumn> column) => [.. rows.Select(column)];
     }
 
     /// <summary>The SQLite writer's open connection and its four statements.</summary>
@@ -340,9 +303,9 @@ internal sealed class GroupCommit : IAsyncDisposable
                 {
                     JournalAppend append => Run(journal, JournalValues(serviceId, append)) == 1
                         && RunAll(outbox, append.Notifications.Select(n => OutboxValues(serviceId, n, append.RecordedAtMs)))
-                        && (append.RequestRow is not { } row || Run(request, row.Values) == 1),
+                        && (append.RequestRow is not { } row || Run(request, row) == 1),
                     JournalTrim t => Run(trim, [serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
-                    RequestAppend append => Run(request, append.Row.Values) == 1,
+                    RequestAppend append => Run(request, append.Row) == 1,
                     _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
                 };
             }
@@ -406,7 +369,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     private sealed record JournalAppend(
-        string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, RequestRow? RequestRow, IReadOnlyList<OutboxEntry> Notifications) : Write
+        string GrainType, string Key, long Version, long RecordedAtMs, byte[] Payload, object[]? RequestRow, IReadOnlyList<OutboxEntry> Notifications) : Write
     {
         public override string Operation => RequestRow is null ? "append journal" : "append journal and raw webhook";
 
@@ -420,24 +383,10 @@ internal sealed class GroupCommit : IAsyncDisposable
         public override string Target => $"{GrainType}/{Key}";
     }
 
-    private sealed record RequestAppend(string Source, RequestRow Row) : Write
+    private sealed record RequestAppend(string Source, object[] Row) : Write
     {
         public override string Operation => "append raw webhook";
 
         public override string Target => Source;
-    }
-
-    /// <summary>A request's raw log row, made by the caller (its JSON and its copy of the body), not inside the single writer's commit.</summary>
-    private sealed record RequestRow(string Source, string Kind, long ReceivedAtMs, string Headers, byte[] Body, string Outcomes)
-    {
-        public object[] Values => [Source, Kind, ReceivedAtMs, Headers, Body, Outcomes];
-
-        public static RequestRow Of(RawWebhook request) => new(
-            request.Source,
-            request.Kind,
-            request.ReceivedAt.ToUnixTimeMilliseconds(),
-            JsonSerializer.Serialize(request.Headers, RawLogJson.Default.IReadOnlyDictionaryStringString),
-            request.Body.ToArray(),
-            JsonSerializer.Serialize(request.Outcomes, RawLogJson.Default.IReadOnlyListEventOutcome));
     }
 }
