@@ -53,7 +53,6 @@ internal static class OrleansHosting
                 case StorageMode.Sqlite:
                     UseLocalhostClustering(silo, settings);
                     AddGatedAdoNetStorage(silo, SqliteInvariant, storage.EffectiveConnectionString);
-                    silo.UseInMemoryReminderService();
                     break;
                 case StorageMode.Postgres:
                     ConfigureEndpoints(silo, settings);
@@ -63,16 +62,10 @@ internal static class OrleansHosting
                         o.ConnectionString = storage.EffectiveConnectionString;
                     });
                     AddGatedAdoNetStorage(silo, PostgresInvariant, storage.EffectiveConnectionString);
-                    silo.UseAdoNetReminderService(o =>
-                    {
-                        o.Invariant = PostgresInvariant;
-                        o.ConnectionString = storage.EffectiveConnectionString;
-                    });
                     break;
                 case StorageMode.Memory:
                     UseLocalhostClustering(silo, settings);
                     silo.AddMemoryGrainStorage(StorageNames.Entities);
-                    silo.UseInMemoryReminderService();
                     break;
             }
         });
