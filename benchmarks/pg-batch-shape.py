@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""PostgreSQL's side of one group commit, two shapes side by side: a statement per append, or one for the batch.
+"""PostgreSQL's side of one group commit, three shapes side by side.
 
-    python3 benchmarks/pg-batch-shape.py               # both shapes, alternately, twice each; as root, under a minute
+    python3 benchmarks/pg-batch-shape.py               # every shape, alternately, twice each; as root, about a minute
 
-  per-append  what the group commit sends today: per journal append one statement (the journal row, and its request's
-              raw log row in a CTE that sees the insert's result), all of a batch pipelined in one transaction
+  per-append  per journal append one statement: the journal row, and its request's raw log row in a CTE that sees the
+              insert's result (the group commit's shape until the plain inserts below replaced it)
+  plain       what the group commit sends today: per journal append its journal insert and its raw log insert as two
+              plain statements (a taken version breaks the journal's key and the batch runs again without it)
   multi-row   the same rows as one statement: every journal row of the batch from one set, the raw log rows joined to
               the journal rows actually inserted (so a conflicting append still keeps its request row out)
+
+All of a batch's statements are pipelined in one transaction.
 
 A throwaway PostgreSQL from the machine's binaries with the project's tables (deploy/sql/postgres/0004 and 0008),
 pgbench with one client, prepared statements, --appends appends per transaction to random servers, and
@@ -38,6 +42,12 @@ def per_append(appends: int) -> list:
         f"ON CONFLICT DO NOTHING RETURNING 1) {REQUEST} SELECT 'liveswitch', 'liveswitch', 0, {HEADERS}, {BODY}, "
         f"{OUTCOMES} WHERE EXISTS (SELECT FROM j);"
         for i in range(appends)]
+
+
+def plain(appends: int) -> list:
+    return [statement for i in range(appends) for statement in (
+        f"{JOURNAL} VALUES ('svc', 'server', 'k' || (:k + {i}), (:v)::bigint * 1024 + {i}, 0, {PAYLOAD});",
+        f"{REQUEST} VALUES ('liveswitch', 'liveswitch', 0, {HEADERS}, {BODY}, {OUTCOMES});")]
 
 
 def multi_row(appends: int) -> list:
@@ -80,7 +90,7 @@ def main() -> None:
             with open(schema, encoding="utf-8") as sql:
                 subprocess.run(["su", "postgres", "-c", f"{binaries}/psql -h {work} -p {port} -q -v ON_ERROR_STOP=1 postgres"],
                                stdin=sql, check=True, capture_output=True)
-        shapes = {"per-append": per_append(args.appends), "multi-row": multi_row(args.appends)}
+        shapes = {"per-append": per_append(args.appends), "plain": plain(args.appends), "multi-row": multi_row(args.appends)}
         for name, statements in shapes.items():
             with open(os.path.join(work, f"{name}.sql"), "w", encoding="utf-8") as f:
                 f.write(script(statements))

@@ -38,11 +38,15 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private const int RequestColumns = 6;
 
+    private const string InsertJournalRow = $"{InsertJournal}($1, $2, $3, $4, $5, $6)";
+
+    private const string InsertRequestRow = $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)";
+
     /// <summary>
-    /// Journal statements by shape (request row or not, how many notifications), each written once: building the text
-    /// for every append was the largest share of the bytes a webhook allocated.
+    /// Outbox statements by how many notifications they insert, each written once: building the text for every append
+    /// was the largest share of the bytes a webhook allocated.
     /// </summary>
-    private static readonly ConcurrentDictionary<(bool Request, int Notifications), string> JournalStatements = new();
+    private static readonly ConcurrentDictionary<int, string> OutboxStatements = new();
 
     private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
@@ -140,89 +144,87 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>
-    /// One transaction, one round trip: a statement per write, each journal insert fenced by its key. A journal append's
-    /// request row and notifications are data-modifying parts of its statement, which go in only if the journal row did
-    /// (they see the insert's result), so the statement's row count says whether the entry was stored.
+    /// One transaction, one round trip: plain inserts, a journal append's rows (its journal row, its notifications, its
+    /// request's raw log row) as statements of their own, pipelined. A taken version is rare (two activations of one
+    /// entity during a membership change), so it is not guarded in every statement: its journal insert breaks the
+    /// primary key, which aborts the transaction, and the batch runs again without that append, as often as another
+    /// append turns out taken. The earlier shape, an append's other rows in a data-modifying CTE that saw whether its
+    /// journal row went in, cost PostgreSQL ~80 µs an append against ~57 µs for the two inserts apart (BENCHMARKS.md §7).
     /// </summary>
     private bool[] CommitPostgres(List<Write> batch)
     {
+        var stored = new bool[batch.Count];
+        Array.Fill(stored, true);
         using var connection = (NpgsqlConnection)_dataSource.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        using var commands = new NpgsqlBatch(connection, transaction);
-        var expected = new int[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        while (true)
         {
-            (expected[i], var command) = batch[i] switch
+            using var transaction = connection.BeginTransaction();
+            using var commands = new NpgsqlBatch(connection, transaction);
+            var journalInserts = new Dictionary<NpgsqlBatchCommand, int>();
+            for (var i = 0; i < batch.Count; i++)
             {
-                JournalAppend append => JournalCommand(append),
-                JournalTrim trim => (-1, Command(
+                if (stored[i])
+                {
+                    AddCommands(commands, batch[i], journalInserts, i);
+                }
+            }
+
+            if (commands.BatchCommands.Count == 0)
+            {
+                return stored;
+            }
+
+            try
+            {
+                commands.ExecuteNonQuery();
+                transaction.Commit();
+                return stored;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation
+                && ex.BatchCommand is NpgsqlBatchCommand failed && journalInserts.TryGetValue(failed, out var taken))
+            {
+                stored[taken] = false;
+            }
+        }
+    }
+
+    /// <summary>The statements of one write; a journal append's own journal insert is recorded with its place in the batch.</summary>
+    private void AddCommands(NpgsqlBatch commands, Write write, Dictionary<NpgsqlBatchCommand, int> journalInserts, int index)
+    {
+        switch (write)
+        {
+            case JournalAppend append:
+                var journal = Command(InsertJournalRow, JournalValues(_serviceId, append));
+                journalInserts.Add(journal, index);
+                commands.BatchCommands.Add(journal);
+                if (append.Notifications.Count > 0)
+                {
+                    var values = append.Notifications.SelectMany(n => OutboxValues(_serviceId, n, append.RecordedAtMs)).ToList();
+                    commands.BatchCommands.Add(Command(OutboxStatements.GetOrAdd(append.Notifications.Count, OutboxStatement), values));
+                }
+
+                if (append.RequestRow is { } row)
+                {
+                    commands.BatchCommands.Add(Command(InsertRequestRow, row));
+                }
+
+                break;
+            case JournalTrim trim:
+                commands.BatchCommands.Add(Command(
                     "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
-                    [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion])),
-                RequestAppend append => (-1, Command($"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", append.Row)),
-                _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
-            };
-            commands.BatchCommands.Add(command);
+                    [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion]));
+                break;
+            case RequestAppend append:
+                commands.BatchCommands.Add(Command(InsertRequestRow, append.Row));
+                break;
+            default:
+                throw new InvalidOperationException($"unknown write {write.GetType().Name}");
         }
-
-        commands.ExecuteNonQuery();
-        transaction.Commit();
-        return [.. expected.Select((count, i) => count < 0 || commands.BatchCommands[i].RecordsAffected == count)];
     }
 
-    /// <summary>
-    /// The statement of one journal append, and the row count it reports when the entry is stored: the journal row, then
-    /// (in a CTE that sees its result) the notifications, then the request row; the last part is the statement's own.
-    /// </summary>
-    private (int Expected, NpgsqlBatchCommand Command) JournalCommand(JournalAppend append)
-    {
-        var notifications = append.Notifications.Count;
-        var values = new List<object>(JournalColumns + (notifications * OutboxColumns) + RequestColumns);
-        values.AddRange(JournalValues(_serviceId, append));
-        foreach (var notification in append.Notifications)
-        {
-            values.AddRange(OutboxValues(_serviceId, notification, append.RecordedAtMs));
-        }
-
-        if (append.RequestRow is { } row)
-        {
-            values.AddRange(row);
-        }
-
-        var sql = JournalStatements.GetOrAdd((append.RequestRow is not null, notifications), JournalStatement);
-        return (append.RequestRow is null && notifications > 0 ? notifications : 1, Command(sql, values));
-    }
-
-    /// <summary>The text of a journal append's statement, by whether it carries a request row and how many notifications.</summary>
-    private static string JournalStatement((bool Request, int Notifications) shape)
-    {
-        var journal = $"{InsertJournal}({Placeholders(1, JournalColumns)}) ON CONFLICT DO NOTHING";
-        if (!shape.Request && shape.Notifications == 0)
-        {
-            return journal;
-        }
-
-        var parts = $"j AS ({journal} RETURNING 1)";
-        var next = JournalColumns + 1;
-        string? outbox = null;
-        if (shape.Notifications > 0)
-        {
-            var rows = Enumerable.Range(0, shape.Notifications).Select(n => $"({Placeholders(next + (n * OutboxColumns), OutboxColumns)})");
-            outbox = $"{InsertOutbox}SELECT * FROM (VALUES {string.Join(", ", rows)}) AS v WHERE EXISTS (SELECT FROM j)";
-            next += shape.Notifications * OutboxColumns;
-        }
-
-        if (!shape.Request)
-        {
-            return $"WITH {parts} {outbox}";
-        }
-
-        if (outbox is not null)
-        {
-            parts += $", o AS ({outbox})";
-        }
-
-        return $"WITH {parts} {InsertRequest}SELECT {Placeholders(next, RequestColumns)} WHERE EXISTS (SELECT FROM j)";
-    }
+    /// <summary>The outbox insert of <paramref name="rows"/> notifications, one multi-row statement.</summary>
+    private static string OutboxStatement(int rows) =>
+        InsertOutbox + "VALUES " + string.Join(", ", Enumerable.Range(0, rows).Select(n => $"({Placeholders(1 + (n * OutboxColumns), OutboxColumns)})"));
 
     private static string Placeholders(int first, int count) => string.Join(", ", Enumerable.Range(first, count).Select(p => $"${p}"));
 
@@ -282,10 +284,10 @@ internal sealed class GroupCommit : IAsyncDisposable
             var connection = dataSource.OpenConnection();
             return new SqliteStatements(
                 connection,
-                Prepare(connection, $"{InsertJournal}($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", 6),
+                Prepare(connection, $"{InsertJournalRow} ON CONFLICT DO NOTHING", JournalColumns),
                 Prepare(connection, "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4", 4),
-                Prepare(connection, $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)", 6),
-                Prepare(connection, $"{InsertOutbox}VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", OutboxColumns));
+                Prepare(connection, InsertRequestRow, RequestColumns),
+                Prepare(connection, OutboxStatement(1), OutboxColumns));
         }
 
         public bool[] Commit(List<Write> batch, string serviceId)

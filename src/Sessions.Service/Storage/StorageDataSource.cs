@@ -10,7 +10,12 @@ internal static class StorageDataSource
     /// <summary>The data source of <paramref name="mode"/> over <paramref name="connectionString"/> (which the options validator has checked).</summary>
     public static DbDataSource Create(StorageMode mode, string connectionString) => mode switch
     {
-        StorageMode.Postgres => NpgsqlDataSource.Create(connectionString),
+        StorageMode.Postgres => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            // The group commit learns which append's version was taken from the statement that failed (GroupCommit.CommitPostgres),
+            // whatever the connection string says: without it a taken version would fail the whole batch, every time it ran.
+            IncludeFailedBatchedCommand = true,
+        }),
         StorageMode.Sqlite => new SqliteDataSource(connectionString),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "no database in this mode"),
     };
