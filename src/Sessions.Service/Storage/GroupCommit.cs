@@ -42,6 +42,8 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private const string InsertRequestRow = $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)";
 
+    private const string TrimJournal = "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4";
+
     /// <summary>
     /// Outbox statements by how many notifications they insert, each written once: building the text for every append
     /// was the largest share of the bytes a webhook allocated.
@@ -210,9 +212,7 @@ internal sealed class GroupCommit : IAsyncDisposable
 
                 break;
             case JournalTrim trim:
-                commands.BatchCommands.Add(Command(
-                    "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4",
-                    [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion]));
+                commands.BatchCommands.Add(Command(TrimJournal, [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion]));
                 break;
             case RequestAppend append:
                 commands.BatchCommands.Add(Command(InsertRequestRow, append.Row));
@@ -285,7 +285,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             return new SqliteStatements(
                 connection,
                 Prepare(connection, $"{InsertJournalRow} ON CONFLICT DO NOTHING", JournalColumns),
-                Prepare(connection, "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4", 4),
+                Prepare(connection, TrimJournal, 4),
                 Prepare(connection, InsertRequestRow, RequestColumns),
                 Prepare(connection, OutboxStatement(1), OutboxColumns));
         }
