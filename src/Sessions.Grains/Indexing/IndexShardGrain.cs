@@ -13,12 +13,13 @@ namespace Sessions.Grains.Indexing;
 /// One shard of one kind's index: a thin grain around the pure <see cref="ShardIndex{TItem}"/>, which files entries and
 /// answers lists and counts. Entries arrive from entity grains after each stored change, many to a message (see
 /// <see cref="IndexLanes"/>); the grain adds persistence, repair and subscribers. It writes behind, a second after a
-/// change, and only what changed: each entry is its own row in the <see cref="IIndexStore"/>, so a write costs the
-/// changes since the last one, however large the shard. It is derived data: what a crash loses is repaired on the next
-/// activation, when the shard asks the grain storage which entities of its kind were written since its own last write
-/// (less <see cref="RepairSlack"/> for clocks and messages in flight) and has each of them file itself again. An entity
-/// also re-files when it activates and when a provider retries. For retention the shard only lists who is due; it never
-/// calls an entity and waits. Time moves entries too (a server falls silent, a session or client never ends): the
+/// change (an entry refiled in place, whose event moved only its entity's last event time, within
+/// <see cref="InPlaceSaveInterval"/>), and only what changed: each entry is its own row in the <see cref="IIndexStore"/>,
+/// so a write costs the changes since the last one, however large the shard. It is derived data: what a crash loses is
+/// repaired on the next activation, when the shard asks the entity journal which entities of its kind were written
+/// since its own last write (less <see cref="RepairSlack"/> for clocks and messages in flight) and has each of them file
+/// itself again. An entity also re-files when it activates and when a provider retries. For retention the shard only
+/// lists who is due; it never calls an entity and waits. Time moves entries too (a server falls silent, a session or client never ends): the
 /// kind's <see cref="IEntryAging{TItem}"/> is applied to each entry filed, to all of them when the shard loads and, on
 /// the write-behind timer, every sweep interval; what it changes is written like any other change, and a status the
 /// clock changed is told to subscribers. A change of an entry's <c>health</c> facet, by an event or by the clock, is
@@ -36,6 +37,15 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     /// <summary>How far before the last write the repair looks: covers clock skew between silos and the database, and
     /// updates still travelling to the shard when it wrote.</summary>
     private static readonly TimeSpan RepairSlack = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often entries refiled in place (same status, facets and position: an event that moved only its entity's last
+    /// event time, most of a fleet's traffic) are written, rather than every <see cref="FlushInterval"/>: a fleet
+    /// whose servers each send an event a second would otherwise rewrite every entry every second (BENCHMARKS.md §7).
+    /// Memory holds them at once; storage only matters after a crash, when the repair (which looks back
+    /// <see cref="RepairSlack"/>, longer than this) has their entities file again.
+    /// </summary>
+    private static readonly TimeSpan InPlaceSaveInterval = TimeSpan.FromSeconds(10);
 
     private readonly IIndexStore _store;
     private readonly Serializer _serializer;
@@ -56,6 +66,9 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
 
     /// <summary>When the entries are next put through <see cref="_aging"/>.</summary>
     private DateTimeOffset _nextSweep;
+
+    /// <summary>When entries refiled in place are next written.</summary>
+    private DateTimeOffset _nextInPlaceSave;
 
     public IndexShardGrain(
         IIndexStore store,
@@ -90,13 +103,15 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
         }
 
         _savedAt = stored.SavedAt;
+        // The shards of a kind activate together: their first in-place writes are spread over the interval, not in step.
+        _nextInPlaceSave = now + (InPlaceSaveInterval * Random.Shared.NextDouble());
         Sweep(now);
         this.RegisterGrainTimer(_ => TickAsync(), FlushInterval, FlushInterval);
         await RepairAsync(cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
-        await FlushAsync();
+        await FlushAsync(inPlaceToo: true);
 
     public Task FileAsync(IReadOnlyList<IndexUpdate<TItem>> updates)
     {
@@ -187,7 +202,7 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
             Sweep(_time.GetUtcNow());
         }
 
-        await FlushAsync();
+        await FlushAsync(inPlaceToo: _time.GetUtcNow() >= _nextInPlaceSave);
     }
 
     /// <summary>Puts every entry through the clock as of <paramref name="now"/>, announcing each status and health change it makes.</summary>
@@ -265,26 +280,31 @@ public sealed partial class IndexShardGrain<TItem> : Grain, IIndexShardGrain<TIt
     }
 
     /// <summary>
-    /// Stores the health notifications noticed, then writes what changed since the last write (not before: an entry
-    /// written with a new health would otherwise hide, after a crash, a change never announced). Timer callbacks do not
-    /// interleave with calls, so nothing changes while the writes are under way; a failed write keeps its changes for the
-    /// next tick.
+    /// Stores the health notifications noticed, then writes what changed since the last write, entries refiled in place
+    /// only when <paramref name="inPlaceToo"/> (not before the notifications: an entry written with a new health would
+    /// otherwise hide, after a crash, a change never announced). Timer callbacks do not interleave with calls, so
+    /// nothing changes while the writes are under way; a failed write keeps its changes for the next tick, which writes
+    /// the in-place ones too if they were due.
     /// </summary>
-    private async Task FlushAsync()
+    private async Task FlushAsync(bool inPlaceToo)
     {
-        if (!await AnnounceAsync() || !_index.HasChanges)
+        if (!await AnnounceAsync() || !_index.HasChangesToSave(inPlaceToo))
         {
             return;
         }
 
         var now = _time.GetUtcNow();
-        var (upserted, removed) = _index.Changes();
+        var (upserted, removed) = _index.Changes(inPlaceToo);
         var upserts = upserted.Select(entry => KeyValuePair.Create(entry.Key, _serializer.SerializeToArray(entry))).ToList();
         try
         {
             await _store.WriteAsync(this.GetPrimaryKeyString(), upserts, removed, now, CancellationToken.None);
-            _index.ChangesSaved();
+            _index.ChangesSaved(inPlaceToo);
             _savedAt = now;
+            if (inPlaceToo)
+            {
+                _nextInPlaceSave = now + InPlaceSaveInterval;
+            }
         }
         catch (Exception ex)
         {

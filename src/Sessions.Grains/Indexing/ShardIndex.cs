@@ -18,14 +18,20 @@ internal sealed class ShardIndex<TItem>
     /// <summary>Positions per facet value, so a facet filter walks its own candidates rather than whole buckets.</summary>
     private readonly Dictionary<(string Facet, string Value), SortedSet<IndexPosition>> _byFacetValue = new(FacetValueComparer.Instance);
 
-    /// <summary>Keys filed or refiled since the last save.</summary>
+    /// <summary>Keys filed, or refiled into another place (status, facets), since they were last saved.</summary>
     private readonly HashSet<string> _upserted = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Keys refiled in place since they were last saved, and not in <see cref="_upserted"/>: the same status, facets and
+    /// position, what most events do (they move their entity's last event time). Saved when the caller asks for them.
+    /// </summary>
+    private readonly HashSet<string> _refiled = new(StringComparer.Ordinal);
 
     /// <summary>Keys removed since the last save.</summary>
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
 
-    /// <summary>Whether anything was filed or removed since the last <see cref="ChangesSaved"/>.</summary>
-    public bool HasChanges => _upserted.Count > 0 || _removed.Count > 0;
+    /// <summary>Whether there is anything to save, counting entries refiled in place only when <paramref name="inPlaceToo"/>.</summary>
+    public bool HasChangesToSave(bool inPlaceToo) => _upserted.Count > 0 || _removed.Count > 0 || (inPlaceToo && _refiled.Count > 0);
 
     /// <summary>Files an entry read back from storage: it is saved already, so it is not a change.</summary>
     public void Load(IndexEntry<TItem> entry) => Put(entry);
@@ -33,13 +39,24 @@ internal sealed class ShardIndex<TItem>
     /// <summary>Files or refiles an entry unless the one held is as new or newer; true when it was filed.</summary>
     public bool Upsert(IndexEntry<TItem> entry)
     {
-        if (!Put(entry))
+        var filed = Put(entry);
+        if (filed is Filing.None)
         {
             return false;
         }
 
-        _upserted.Add(entry.Key);
-        _removed.Remove(entry.Key);
+        var key = entry.Key;
+        if (filed is Filing.InPlace && !_upserted.Contains(key))
+        {
+            _refiled.Add(key);
+        }
+        else
+        {
+            _upserted.Add(key);
+            _refiled.Remove(key);
+        }
+
+        _removed.Remove(key);
         return true;
     }
 
@@ -71,6 +88,7 @@ internal sealed class ShardIndex<TItem>
             _entries[after.Key] = after;
             File(after, +1);
             _upserted.Add(after.Key);
+            _refiled.Remove(after.Key);
         }
 
         return changed;
@@ -87,19 +105,27 @@ internal sealed class ShardIndex<TItem>
         File(held, -1);
         _entries.Remove(key);
         _upserted.Remove(key);
+        _refiled.Remove(key);
         _removed.Add(key);
         return true;
     }
 
-    /// <summary>What changed since the last <see cref="ChangesSaved"/>: the entries to store, and the keys to delete.</summary>
-    public (IReadOnlyList<IndexEntry<TItem>> Upserted, IReadOnlyList<string> Removed) Changes() =>
-        ([.. _upserted.Select(key => _entries[key])], [.. _removed]);
+    /// <summary>
+    /// What changed since it was last saved: the entries to store (those refiled in place only when
+    /// <paramref name="inPlaceToo"/>), and the keys to delete.
+    /// </summary>
+    public (IReadOnlyList<IndexEntry<TItem>> Upserted, IReadOnlyList<string> Removed) Changes(bool inPlaceToo) =>
+        ([.. (inPlaceToo ? _upserted.Concat(_refiled) : _upserted).Select(key => _entries[key])], [.. _removed]);
 
-    /// <summary>The changes are stored: nothing is pending until the next upsert or removal.</summary>
-    public void ChangesSaved()
+    /// <summary>The <see cref="Changes"/> asked with the same <paramref name="inPlaceToo"/> are stored.</summary>
+    public void ChangesSaved(bool inPlaceToo)
     {
         _upserted.Clear();
         _removed.Clear();
+        if (inPlaceToo)
+        {
+            _refiled.Clear();
+        }
     }
 
     /// <summary>Up to <see cref="IndexQuery.Limit"/> entries matching the query, after its cursor, in list order.</summary>
@@ -196,7 +222,7 @@ internal sealed class ShardIndex<TItem>
     }
 
     /// <summary>Files <paramref name="entry"/> in place of the entry held under its key, unless that one is as new or newer.</summary>
-    private bool Put(IndexEntry<TItem> entry)
+    private Filing Put(IndexEntry<TItem> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var key = entry.Key;
@@ -204,14 +230,14 @@ internal sealed class ShardIndex<TItem>
         {
             if (held.Version >= entry.Version)
             {
-                return false;
+                return Filing.None;
             }
 
             if (FiledAlike(held, entry))
             {
                 // Most events change neither status nor facets: the entry's place in every set stays where it is.
                 _entries[key] = entry;
-                return true;
+                return Filing.InPlace;
             }
 
             File(held, -1);
@@ -219,7 +245,7 @@ internal sealed class ShardIndex<TItem>
 
         _entries[key] = entry;
         File(entry, +1);
-        return true;
+        return Filing.Placed;
     }
 
     /// <summary>
@@ -295,6 +321,19 @@ internal sealed class ShardIndex<TItem>
 
             Place(_byFacetValue, (facet, value), position, delta);
         }
+    }
+
+    /// <summary>What <see cref="Put"/> did with an entry.</summary>
+    private enum Filing
+    {
+        /// <summary>Nothing: the entry held is as new or newer.</summary>
+        None,
+
+        /// <summary>Replaced the entry held, in the same bucket, positions and counts.</summary>
+        InPlace,
+
+        /// <summary>Filed anew, or moved to another bucket, positions or counts.</summary>
+        Placed,
     }
 
     /// <summary>Facet names exactly, values without case: list filters match facet values without case.</summary>

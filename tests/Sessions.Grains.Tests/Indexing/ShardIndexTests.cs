@@ -19,17 +19,17 @@ public sealed class ShardIndexTests
         var index = new ShardIndex<string>();
         index.Upsert(Entry("a", facets: [("health", "healthy")]));
         index.Upsert(Entry("b", facets: [("health", "healthy")]));
-        index.ChangesSaved();
+        index.ChangesSaved(inPlaceToo: true);
 
         var changed = index.Reclassify(e => e.Id == "a" ? e with { Facets = new Dictionary<string, string> { ["health"] = "down" } } : e);
 
         Assert.Equal([("healthy", "down")], changed.Select(c => (c.Before.Facets["health"], c.After.Facets["health"])));
         Assert.Equal(new Dictionary<string, int> { ["healthy"] = 1, ["down"] = 1 }, index.Counts().ByFacet["health"]);
         Assert.Equal(["a"], Ids(index.List(Query(facets: new() { ["health"] = "down" }))));
-        Assert.Equal(["a"], index.Changes().Upserted.Select(e => e.Id));
-        index.ChangesSaved();
+        Assert.Equal(["a"], index.Changes(inPlaceToo: true).Upserted.Select(e => e.Id));
+        index.ChangesSaved(inPlaceToo: true);
         Assert.Empty(index.Reclassify(e => e));
-        Assert.False(index.HasChanges);
+        Assert.False(index.HasChangesToSave(inPlaceToo: true));
     }
 
     [Fact]
@@ -196,25 +196,61 @@ public sealed class ShardIndexTests
     {
         var index = new ShardIndex<string>();
         index.Load(Entry("stored", version: 3));
-        Assert.False(index.HasChanges);
+        Assert.False(index.HasChangesToSave(inPlaceToo: true));
 
         index.Upsert(Entry("a"));
         index.Upsert(Entry("b"));
         index.Remove(Key("b"), 1);
         index.Remove(Key("stored"), 3);
         index.Upsert(Entry("a", version: 2, status: "ended"));
-        var (upserted, removed) = index.Changes();
+        var (upserted, removed) = index.Changes(inPlaceToo: true);
 
         Assert.Equal([("a", 2L)], upserted.Select(e => (e.Id, e.Version)));
         Assert.Equal([Key("b"), Key("stored")], removed.Order(StringComparer.Ordinal));
 
-        index.ChangesSaved();
-        Assert.False(index.HasChanges);
+        index.ChangesSaved(inPlaceToo: true);
+        Assert.False(index.HasChangesToSave(inPlaceToo: true));
         index.Upsert(Entry("a", version: 1));
-        Assert.False(index.HasChanges);
+        Assert.False(index.HasChangesToSave(inPlaceToo: true));
         index.Upsert(Entry("stored", version: 4));
-        Assert.Equal([Key("stored")], index.Changes().Upserted.Select(e => e.Key));
-        Assert.Empty(index.Changes().Removed);
+        Assert.Equal([Key("stored")], index.Changes(inPlaceToo: true).Upserted.Select(e => e.Key));
+        Assert.Empty(index.Changes(inPlaceToo: true).Removed);
+    }
+
+    [Fact]
+    public void AnEntryRefiledInPlaceIsSavedOnlyWhenInPlaceChangesAreAskedFor()
+    {
+        var index = new ShardIndex<string>();
+        index.Upsert(Entry("quiet"));
+        index.Upsert(Entry("moved"));
+        index.ChangesSaved(inPlaceToo: true);
+
+        // A later event of the same status and facets (only its time moved) against one that changed status.
+        index.Upsert(Entry("quiet", version: 2) with { UpdatedAt = T0.AddMinutes(1) });
+        index.Upsert(Entry("moved", version: 2, status: "ended"));
+
+        Assert.Equal(["moved"], index.Changes(inPlaceToo: false).Upserted.Select(e => e.Id));
+        index.ChangesSaved(inPlaceToo: false);
+        Assert.False(index.HasChangesToSave(inPlaceToo: false));
+        Assert.True(index.HasChangesToSave(inPlaceToo: true));
+
+        // Refiled in place again, then moved: it is due with the next save of any kind, at its latest version.
+        index.Upsert(Entry("quiet", version: 3) with { UpdatedAt = T0.AddMinutes(2) });
+        Assert.Equal([("quiet", 3L)], index.Changes(inPlaceToo: true).Upserted.Select(e => (e.Id, e.Version)));
+        index.Upsert(Entry("quiet", version: 4, status: "ended"));
+        Assert.Equal([("quiet", 4L)], index.Changes(inPlaceToo: false).Upserted.Select(e => (e.Id, e.Version)));
+        index.ChangesSaved(inPlaceToo: false);
+        Assert.False(index.HasChangesToSave(inPlaceToo: true));
+
+        // A removal takes it out of the in-place changes too.
+        index.Upsert(Entry("moved", version: 3));
+        index.ChangesSaved(inPlaceToo: true);
+        index.Upsert(Entry("moved", version: 4));
+        Assert.True(index.HasChangesToSave(inPlaceToo: true));
+        index.Remove(Key("moved"), 4);
+        var (upserted, removed) = index.Changes(inPlaceToo: true);
+        Assert.Empty(upserted);
+        Assert.Equal([Key("moved")], removed);
     }
 
     [Fact]
