@@ -56,6 +56,12 @@ def main() -> None:
             group[3] += cpu - c0
 
     per_request = args.requests_per_second
+
+    def row(name: str, count, voluntary: int, involuntary: int, cpu: int) -> str:
+        text = (f"| {name} | {count} | {voluntary / args.seconds:,.0f} | {involuntary / args.seconds:,.0f} "
+                f"| {cpu / ticks / args.seconds:.2f} |")
+        return text + (f" {(voluntary + involuntary) / args.seconds / per_request:.2f} |" if per_request else "")
+
     print("| threads (name) | count | voluntary switches/s | involuntary switches/s | cores |"
           + (" switches per request |" if per_request else ""))
     print("|---|---|---|---|---|" + ("---|" if per_request else ""))
@@ -64,14 +70,8 @@ def main() -> None:
         if voluntary + involuntary == 0 and cpu == 0:
             continue
         totals = [totals[0] + voluntary, totals[1] + involuntary, totals[2] + cpu]
-        row = f"| {name} | {count} | {voluntary / args.seconds:,.0f} | {involuntary / args.seconds:,.0f} | {cpu / ticks / args.seconds:.2f} |"
-        if per_request:
-            row += f" {(voluntary + involuntary) / args.seconds / per_request:.2f} |"
-        print(row)
-    row = f"| all | | {totals[0] / args.seconds:,.0f} | {totals[1] / args.seconds:,.0f} | {totals[2] / ticks / args.seconds:.2f} |"
-    if per_request:
-        row += f" {(totals[0] + totals[1]) / args.seconds / per_request:.2f} |"
-    print(row)
+        print(row(name, count, voluntary, involuntary, cpu))
+    print(row("all", "", *totals))
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ namespace Sessions.Grains.Indexing;
 /// repaired on the next activation, when the shard asks the entity journal which entities of its kind were written
 /// since its own last write (less <see cref="RepairSlack"/> for clocks and messages in flight) and has each of them file
 /// itself again. An entity also re-files when it activates and when a provider retries. For retention the shard only
-/// lists who is due; it never calls an entity and waits. Time moves entries too (a server falls silent, a session or client never ends): the
-/// kind's <see cref="IEntryAging{TItem}"/> is applied to each entry filed, to all of them when the shard loads and, on
-/// the write-behind timer, every sweep interval; what it changes is written like any other change, and a status the
+/// lists who is due; it never calls an entity and waits. Time moves entries too (a server falls silent, a session or
+/// client never ends): the kind's <see cref="IEntryAging{TItem}"/> is applied to each entry filed, to all of them when
+/// the shard loads and, on the write-behind timer, every sweep interval; what it changes is written like any other change, and a status the
 /// clock changed is told to subscribers. A change of an entry's <c>health</c> facet, by an event or by the clock, is
 /// told to subscribers and stored as a <c>server.health</c> notification (health is judged here, not in the entity's
 /// commit). The notification is stored before the entry that shows the new health is written, so a crash in between can
