@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""The SQLite journal's two layouts, side by side: pages written to the WAL and CPU per group commit.
+"""The SQLite journal's layouts, side by side: pages written to the WAL and CPU per group commit.
 
-    python3 benchmarks/sqlite-journal-layout.py            # both layouts, twice each, about a minute
+    python3 benchmarks/sqlite-journal-layout.py            # every layout, twice each, about a minute and a half
 
   clustered  the rows inside their key, WITHOUT ROWID (deploy/sql/sqlite/0005)
   in-order   a rowid table in append order, the (entity, version) key in a unique index (deploy/sql/sqlite/0009)
+  linked     in-order without that index: each row points to its entity's previous one, the entities' latest rows
+             (heads) kept in memory and saved to a table of their own every --heads-every commits (deploy/sql/sqlite/0010;
+             the service saves every ten seconds, some 750 commits of 8 at its SQLite-mode rate on this workload)
 
 Each run: a fresh file in WAL mode with synchronous=FULL (as the service), a history of --history rows over --fleet
 servers, then --commits transactions of --per-commit appends, each to a server picked at random (a group commit across
@@ -34,6 +37,12 @@ LAYOUTS = {
                  "GrainKey TEXT NOT NULL, Version INTEGER NOT NULL, RecordedAtMs INTEGER NOT NULL, Payload BLOB NOT NULL)",
                  "CREATE UNIQUE INDEX UX_SessionsJournal_Entity ON SessionsJournal (ServiceId, GrainType, GrainKey, Version)",
                  "CREATE INDEX IX_SessionsJournal_RecordedAtMs ON SessionsJournal (GrainType, RecordedAtMs, ServiceId, GrainKey)"],
+    "linked": ["CREATE TABLE SessionsJournal (Seq INTEGER PRIMARY KEY, ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, "
+               "GrainKey TEXT NOT NULL, Version INTEGER NOT NULL, RecordedAtMs INTEGER NOT NULL, Payload BLOB NOT NULL, PrevSeq INTEGER)",
+               "CREATE INDEX IX_SessionsJournal_RecordedAtMs ON SessionsJournal (GrainType, RecordedAtMs, ServiceId, GrainKey)",
+               "CREATE TABLE SessionsJournalHeads (ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, GrainKey TEXT NOT NULL, "
+               "Seq INTEGER NOT NULL, Version INTEGER NOT NULL, PRIMARY KEY (ServiceId, GrainType, GrainKey)) WITHOUT ROWID",
+               "CREATE TABLE SessionsJournalHeadsSaved (ServiceId TEXT NOT NULL PRIMARY KEY, ThroughSeq INTEGER NOT NULL) WITHOUT ROWID"],
 }
 RAW_LOG = ["CREATE TABLE WebhookLog (Id INTEGER PRIMARY KEY AUTOINCREMENT, Source TEXT NOT NULL, Kind TEXT NOT NULL, "
            "ReceivedAtMs INTEGER NOT NULL, Headers TEXT NOT NULL, Body BLOB NOT NULL, Outcomes TEXT NOT NULL)",
@@ -42,6 +51,12 @@ RAW_LOG = ["CREATE TABLE WebhookLog (Id INTEGER PRIMARY KEY AUTOINCREMENT, Sourc
 INSERT_RAW = "INSERT INTO WebhookLog (Source, Kind, ReceivedAtMs, Headers, Body, Outcomes) VALUES (?, ?, ?, ?, ?, ?)"
 INSERT = ("INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload) "
           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+INSERT_LINKED = ("INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload, PrevSeq) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING Seq")
+SAVE_HEAD = ("INSERT INTO SessionsJournalHeads VALUES ('sessions', 'server', ?, ?, ?) "
+             "ON CONFLICT (ServiceId, GrainType, GrainKey) DO UPDATE SET Seq = excluded.Seq, Version = excluded.Version")
+SAVE_THROUGH = ("INSERT INTO SessionsJournalHeadsSaved VALUES ('sessions', (SELECT max(Seq) FROM SessionsJournal)) "
+                "ON CONFLICT (ServiceId) DO UPDATE SET ThroughSeq = excluded.ThroughSeq")
 
 
 def run(layout: str, page_size: int, folder: str, args) -> str:
@@ -56,6 +71,7 @@ def run(layout: str, page_size: int, folder: str, args) -> str:
     for statement in LAYOUTS[layout] + (RAW_LOG if args.raw_log else []):
         db.execute(statement)
     versions, clock, payload, body = [0] * args.fleet, [0], os.urandom(args.payload), os.urandom(args.body)
+    heads, unsaved, commits = [None] * args.fleet, set(), [0]
     picks = random.Random(7)
 
     def commit(appends: int) -> None:
@@ -64,10 +80,22 @@ def run(layout: str, page_size: int, folder: str, args) -> str:
             server = picks.randrange(args.fleet)
             versions[server] += 1
             clock[0] += 1
-            db.execute(INSERT, ("sessions", "server", f"liveswitch/mediaserver-{server}", versions[server], clock[0], payload))
+            key = f"liveswitch/mediaserver-{server}"
+            if layout == "linked":
+                heads[server] = db.execute(INSERT_LINKED, ("sessions", "server", key, versions[server], clock[0], payload,
+                                                           heads[server])).fetchone()[0]
+                unsaved.add(server)
+            else:
+                db.execute(INSERT, ("sessions", "server", key, versions[server], clock[0], payload))
             if args.raw_log:
                 db.execute(INSERT_RAW, ("liveswitch", "liveswitch", clock[0], '{"content-type":"application/json"}', body,
                                         '[{"type":"mediaserver.stats","outcome":"applied"}]'))
+        commits[0] += 1
+        if unsaved and commits[0] % args.heads_every == 0:
+            for server in unsaved:
+                db.execute(SAVE_HEAD, (f"liveswitch/mediaserver-{server}", heads[server], versions[server]))
+            db.execute(SAVE_THROUGH)
+            unsaved.clear()
         db.execute("COMMIT")
 
     for _ in range(args.history // 500):
@@ -92,6 +120,7 @@ def main() -> None:
     parser.add_argument("--per-commit", type=int, default=8)
     parser.add_argument("--payload", type=int, default=700)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--heads-every", type=int, default=750, help="linked: commits between two saves of the heads")
     parser.add_argument("--layouts", default=",".join(LAYOUTS))
     parser.add_argument("--raw-log", action="store_true", help="each append also writes a raw log row")
     parser.add_argument("--body", type=int, default=300, help="the raw log row's body bytes")

@@ -71,6 +71,48 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         Assert.Equal([1L, 2L, 3L, 4L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-1", 0, cancellationToken)).Select(e => e.Version));
     }
 
+    [Fact]
+    public async Task SqliteJournalFindsEveryEntitysLatestRowAfterARestartWhetherItsHeadWasSavedOrNot()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("journal-heads");
+
+        // A first run saves the heads with every commit: gw-a ends at version 2, saved.
+        await using (var first = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, TimeSpan.Zero))
+        {
+            var journal = new AdoNetEntityJournal(first.DataSource, first.Commits, first.Settings);
+            await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(1, "gw-a", 1), request: null);
+            await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(2, "gw-a", 2), request: null);
+        }
+
+        // A second run saves nothing before it stops answering (a crash: it is never shut down here): gw-a moves on to
+        // version 3 and is trimmed below it, gw-b is new.
+        var crashed = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+        try
+        {
+            var journal = new AdoNetEntityJournal(crashed.DataSource, crashed.Commits, crashed.Settings);
+            await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(3, "gw-a", 3), request: null);
+            await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-b", Entry(1, "gw-b", 1), request: null);
+            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 3);
+
+            // The next start finds the heads the crash did not save among the rows after the saved ones.
+            await using var next = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+            var restarted = new AdoNetEntityJournal(next.DataSource, next.Commits, next.Settings);
+            Assert.Equal([3L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
+            Assert.Equal([1L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-b", 0, cancellationToken)).Select(e => e.Version));
+            await Assert.ThrowsAsync<JournalConflictException>(() =>
+                restarted.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(3, "gw-a", 30), request: null));
+            await Assert.ThrowsAsync<JournalConflictException>(() =>
+                restarted.AppendAsync(EntityKind.Server, "liveswitch/gw-b", Entry(1, "gw-b", 10), request: null));
+            await restarted.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(4, "gw-a", 4), request: null);
+            Assert.Equal([3L, 4L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
+        }
+        finally
+        {
+            await crashed.DisposeAsync();
+        }
+    }
+
     private static async Task AssertJournalAsync(string mode, string connectionString)
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -10,12 +10,17 @@ namespace Sessions.Service.Storage;
 
 /// <summary>
 /// The entity journal in the service's own database (the SessionsJournal table of deploy/sql): appends and trims go
-/// through the <see cref="GroupCommit"/>, reads straight to the table by its (entity, version) key. It also tells index shards
-/// which entities changed since a moment: the latest entry of every entity is never trimmed.
+/// through the <see cref="GroupCommit"/>, reads straight to the table, on PostgreSQL by its (entity, version) key, on
+/// SQLite back from the entity's head (<see cref="SqliteJournalHeads"/>). It also tells index shards which entities
+/// changed since a moment: the latest entry of every entity is never trimmed.
 /// </summary>
 internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit commits, IOptions<HostingOptions> options)
     : IEntityJournal, IEntityChangeLog
 {
+    /// <summary>Which entities of a kind changed since a moment: an index shard's repair after a crash.</summary>
+    internal const string ChangedSince =
+        "SELECT DISTINCT GrainKey FROM SessionsJournal WHERE ServiceId = @service AND GrainType = @type AND RecordedAtMs >= @since";
+
     /// <summary>Each kind's name, made once rather than twice per append.</summary>
     private static readonly Dictionary<EntityKind, string> GrainTypes =
         Enum.GetValues<EntityKind>().ToDictionary(kind => kind, kind => kind.ToString().ToLowerInvariant());
@@ -24,9 +29,18 @@ internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit c
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT Version, RecordedAtMs, Payload FROM SessionsJournal " +
-            "WHERE ServiceId = @service AND GrainType = @type AND GrainKey = @key AND Version > @after ORDER BY Version";
+        if (commits.Heads is { } heads)
+        {
+            command.CommandText = SqliteJournalHeads.ReadEntity;
+            command.AddParameter("head", heads.UnsavedRow(GrainType(kind), key) is { } head ? head : DBNull.Value);
+        }
+        else
+        {
+            command.CommandText =
+                "SELECT Version, RecordedAtMs, Payload FROM SessionsJournal " +
+                "WHERE ServiceId = @service AND GrainType = @type AND GrainKey = @key AND Version > @after ORDER BY Version";
+        }
+
         command.AddParameter("service", options.Value.ServiceId);
         command.AddParameter("type", GrainType(kind));
         command.AddParameter("key", key);
@@ -58,8 +72,7 @@ internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit c
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText =
-            "SELECT DISTINCT GrainKey FROM SessionsJournal WHERE ServiceId = @service AND GrainType = @type AND RecordedAtMs >= @since";
+        command.CommandText = ChangedSince;
         command.AddParameter("service", options.Value.ServiceId);
         command.AddParameter("type", GrainType(kind));
         command.AddParameter("since", Math.Max(0, since.ToUnixTimeMilliseconds()));

@@ -44,6 +44,13 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private const string TrimJournal = "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4";
 
+    /// <summary>SQLite's journal insert: the row also points to its entity's previous row, and says where it went.</summary>
+    private const string InsertJournalLinked =
+        "INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload, PrevSeq) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING Seq";
+
+    /// <summary>How often SQLite mode saves the heads of the entities whose journal grew (<see cref="SqliteJournalHeads"/>).</summary>
+    private static readonly TimeSpan HeadsSaveInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Outbox statements by how many notifications they insert, each written once: building the text for every append
     /// was the largest share of the bytes a webhook allocated.
@@ -60,11 +67,18 @@ internal sealed class GroupCommit : IAsyncDisposable
     private SqliteStatements? _sqlite;
 
     public GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options)
+        : this(dataSource, gate, options, HeadsSaveInterval)
+    {
+    }
+
+    /// <summary>With SQLite mode's heads saved every <paramref name="headsSaveInterval"/> (tests: at every commit, or never).</summary>
+    internal GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options, TimeSpan headsSaveInterval)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _gate = gate;
         _serviceId = options.Value.ServiceId;
+        Heads = dataSource.IsPostgres() ? null : new SqliteJournalHeads(dataSource, _serviceId, headsSaveInterval);
 
         // One writer, on a thread of its own making synchronous calls (SQLite's provider is synchronous anyway). On the
         // thread pool every step of a commit, the wake-up when writes arrive and each answer of the database, waited in
@@ -72,6 +86,9 @@ internal sealed class GroupCommit : IAsyncDisposable
         // longer waits there only halves the batches.
         _writer = Task.Factory.StartNew(WriteBatches, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
+
+    /// <summary>Where each entity's journal ends, in SQLite mode (null on PostgreSQL, whose journal is indexed by entity).</summary>
+    public SqliteJournalHeads? Heads { get; }
 
     /// <summary>Stores one journal entry and, when given, its request's raw log row and its notifications, in the next commit.</summary>
     public Task AppendAsync(
@@ -230,12 +247,12 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     /// <summary>
     /// One transaction through the single writer's gate, on the writer's own connection and statements, prepared once
-    /// and kept across batches (opening a pooled connection and preparing four statements took a share of every batch,
+    /// and kept across batches (opening a pooled connection and preparing its statements took a share of every batch,
     /// inside the gate). A batch that fails closes them; the next opens afresh.
     /// </summary>
     private bool[] CommitSqlite(List<Write> batch)
     {
-        _sqlite ??= SqliteStatements.Open(_dataSource);
+        _sqlite ??= SqliteStatements.Open(_dataSource, Heads ?? throw new InvalidOperationException("SQLite mode keeps journal heads"));
         try
         {
             return _sqlite.Commit(batch, _serviceId);
@@ -276,54 +293,122 @@ internal sealed class GroupCommit : IAsyncDisposable
         return command;
     }
 
-    /// <summary>The SQLite writer's open connection and its four statements.</summary>
-    private sealed class SqliteStatements(DbConnection connection, DbCommand journal, DbCommand trim, DbCommand request, DbCommand outbox) : IDisposable
+    /// <summary>
+    /// The SQLite writer's open connection and its statements. The journal there has no index by entity: an append
+    /// finds its entity's head (this batch's, an unsaved one, else the saved one), is refused when its version is not
+    /// above it, and links its row to it; a trim follows the entity's rows back from its head. The heads this batch
+    /// moves reach <see cref="SqliteJournalHeads"/> only once it has committed, and every few seconds a commit saves
+    /// them all.
+    /// </summary>
+    private sealed class SqliteStatements(
+        DbConnection connection, SqliteJournalHeads heads, DbCommand journal, DbCommand trim, DbCommand request, DbCommand outbox,
+        DbCommand findHead, DbCommand saveHead, DbCommand saveThrough) : IDisposable
     {
-        public static SqliteStatements Open(DbDataSource dataSource)
+        private readonly DbCommand[] _all = [journal, trim, request, outbox, findHead, saveHead, saveThrough];
+
+        public static SqliteStatements Open(DbDataSource dataSource, SqliteJournalHeads heads)
         {
             var connection = dataSource.OpenConnection();
             return new SqliteStatements(
                 connection,
-                Prepare(connection, $"{InsertJournalRow} ON CONFLICT DO NOTHING", JournalColumns),
-                Prepare(connection, TrimJournal, 4),
+                heads,
+                Prepare(connection, InsertJournalLinked, JournalColumns + 1),
+                Prepare(connection, SqliteJournalHeads.TrimEntity, 5),
                 Prepare(connection, InsertRequestRow, RequestColumns),
-                Prepare(connection, OutboxStatement(1), OutboxColumns));
+                Prepare(connection, OutboxStatement(1), OutboxColumns),
+                Prepare(connection, SqliteJournalHeads.FindSaved, 3),
+                Prepare(connection, SqliteJournalHeads.SaveHead, 5),
+                Prepare(connection, SqliteJournalHeads.SaveThrough, 1));
         }
 
         public bool[] Commit(List<Write> batch, string serviceId)
         {
             using var transaction = connection.BeginTransaction();
-            foreach (var command in (DbCommand[])[journal, trim, request, outbox])
+            foreach (var command in _all)
             {
                 command.Transaction = transaction;
             }
 
+            var moved = new Dictionary<JournalEntity, JournalHead>();
             var stored = new bool[batch.Count];
             for (var i = 0; i < batch.Count; i++)
             {
                 stored[i] = batch[i] switch
                 {
-                    JournalAppend append => Run(journal, JournalValues(serviceId, append)) == 1
-                        && RunAll(outbox, append.Notifications.Select(n => OutboxValues(serviceId, n, append.RecordedAtMs)))
-                        && (append.RequestRow is not { } row || Run(request, row) == 1),
-                    JournalTrim t => Run(trim, [serviceId, t.GrainType, t.Key, t.BeforeVersion]) >= 0,
+                    JournalAppend append => Append(append, serviceId, moved),
+                    JournalTrim t => Trim(t, serviceId, moved),
                     RequestAppend append => Run(request, append.Row) == 1,
                     _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
                 };
             }
 
+            var saving = heads.SaveDue;
+            if (saving)
+            {
+                SaveHeads(serviceId, moved);
+            }
+
             transaction.Commit();
+            heads.Committed(moved, saving);
             return stored;
         }
 
         public void Dispose()
         {
-            foreach (var command in (DbCommand[])[journal, trim, request, outbox])
+            foreach (var command in _all)
             {
                 command.Dispose();
             }
 
             connection.Dispose();
+        }
+
+        private bool Append(JournalAppend append, string serviceId, Dictionary<JournalEntity, JournalHead> moved)
+        {
+            var entity = new JournalEntity(append.GrainType, append.Key);
+            var head = Head(entity, serviceId, moved);
+            if (head is { } latest && append.Version <= latest.Version)
+            {
+                return false;
+            }
+
+            var seq = (long)Scalar(journal, [.. JournalValues(serviceId, append), head is { } previous ? previous.Seq : DBNull.Value]);
+            moved[entity] = new JournalHead(seq, append.Version);
+            RunAll(outbox, append.Notifications.Select(n => OutboxValues(serviceId, n, append.RecordedAtMs)));
+            return append.RequestRow is not { } row || Run(request, row) == 1;
+        }
+
+        private bool Trim(JournalTrim t, string serviceId, Dictionary<JournalEntity, JournalHead> moved)
+        {
+            if (Head(new JournalEntity(t.GrainType, t.Key), serviceId, moved) is { } head)
+            {
+                Run(trim, [head.Seq, serviceId, t.GrainType, t.Key, t.BeforeVersion]);
+            }
+
+            return true;
+        }
+
+        private JournalHead? Head(JournalEntity entity, string serviceId, Dictionary<JournalEntity, JournalHead> moved)
+        {
+            if (moved.TryGetValue(entity, out var head) || heads.TryGetUnsaved(entity, out head))
+            {
+                return head;
+            }
+
+            SetValues(findHead, [serviceId, entity.GrainType, entity.Key]);
+            using var reader = findHead.ExecuteReader();
+            return reader.Read() ? new JournalHead(reader.GetInt64(0), reader.GetInt64(1)) : null;
+        }
+
+        /// <summary>Every unsaved head and this batch's, then the row they account for, in this batch's transaction.</summary>
+        private void SaveHeads(string serviceId, Dictionary<JournalEntity, JournalHead> moved)
+        {
+            foreach (var (entity, head) in heads.UnsavedHeads.Where(h => !moved.ContainsKey(h.Key)).Concat(moved))
+            {
+                Run(saveHead, [serviceId, entity.GrainType, entity.Key, head.Seq, head.Version]);
+            }
+
+            Run(saveThrough, [serviceId]);
         }
 
         private static DbCommand Prepare(DbConnection connection, string sql, int parameters)
@@ -338,24 +423,32 @@ internal sealed class GroupCommit : IAsyncDisposable
             return command;
         }
 
-        private static int Run(DbCommand command, object[] values)
+        private static void SetValues(DbCommand command, object[] values)
         {
             for (var i = 0; i < values.Length; i++)
             {
                 command.Parameters[i].Value = values[i];
             }
+        }
 
+        private static int Run(DbCommand command, object[] values)
+        {
+            SetValues(command, values);
             return command.ExecuteNonQuery();
         }
 
-        private static bool RunAll(DbCommand command, IEnumerable<object[]> rows)
+        private static object Scalar(DbCommand command, object[] values)
+        {
+            SetValues(command, values);
+            return command.ExecuteScalar() ?? throw new InvalidOperationException("the insert returned no row");
+        }
+
+        private static void RunAll(DbCommand command, IEnumerable<object[]> rows)
         {
             foreach (var values in rows)
             {
                 Run(command, values);
             }
-
-            return true;
         }
     }
 

@@ -9,10 +9,12 @@ namespace Sessions.Service.Tests.Infrastructure;
 /// <summary>A database of <c>mode</c> with the schema applied, and the hot path's writer over it, as the service sets them up.</summary>
 internal sealed class MigratedStorage : IAsyncDisposable
 {
-    private MigratedStorage(IOptions<HostingOptions> settings, DbDataSource dataSource, StorageWriteGate gate)
+    private MigratedStorage(IOptions<HostingOptions> settings, DbDataSource dataSource, StorageWriteGate gate, TimeSpan? headsSaveInterval)
     {
         (Settings, DataSource, Gate) = (settings, dataSource, gate);
-        Commits = new GroupCommit(dataSource, gate, settings);
+        Commits = headsSaveInterval is { } interval
+            ? new GroupCommit(dataSource, gate, settings, interval)
+            : new GroupCommit(dataSource, gate, settings);
     }
 
     public IOptions<HostingOptions> Settings { get; }
@@ -23,12 +25,15 @@ internal sealed class MigratedStorage : IAsyncDisposable
 
     public GroupCommit Commits { get; }
 
-    public static async Task<MigratedStorage> OpenAsync(string mode, string connectionString)
+    public static Task<MigratedStorage> OpenAsync(string mode, string connectionString) => OpenAsync(mode, connectionString, headsSaveInterval: null);
+
+    /// <summary>As <see cref="OpenAsync(string, string)"/>, with SQLite mode's journal heads saved every <paramref name="headsSaveInterval"/>.</summary>
+    public static async Task<MigratedStorage> OpenAsync(string mode, string connectionString, TimeSpan? headsSaveInterval)
     {
         var settings = StorageSettings.Of(mode, connectionString);
         var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
-        return new MigratedStorage(settings, dataSource, new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System)));
+        return new MigratedStorage(settings, dataSource, new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System)), headsSaveInterval);
     }
 
     public async ValueTask DisposeAsync()

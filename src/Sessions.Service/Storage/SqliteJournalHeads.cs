@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Diagnostics;
+
+namespace Sessions.Service.Storage;
+
+/// <summary>
+/// Where each entity's journal ends, in SQLite mode, whose journal has no index by entity (deploy/sql/sqlite/0010):
+/// every row points to its entity's previous one, and an entity's rows are found by following them back from its
+/// latest (its head). The heads that changed since they were last saved are kept here, in memory; the group commit
+/// saves them all, in one of its commits, every few seconds (a row per entity that changed, where the dropped index took
+/// an entry per event), with the last journal row they account for; a start reads the rows after that one again, so
+/// heads lost with a crash come back. Only the group commit's writer changes heads, after its commit, so a reader never
+/// follows a head to a row it cannot see. SQLite mode runs one process: these heads are also the fence between two
+/// activations of one entity that the unique (entity, version) index was (an append not above its head is refused).
+/// </summary>
+internal sealed class SqliteJournalHeads
+{
+    /// <summary>
+    /// One entity's rows above a version, followed back from its head: <c>@head</c> when it is in memory, else NULL and the
+    /// saved one. Each step is a row read by its key; the walk ends at the version asked for, or at a trimmed row. The
+    /// steps' CROSS JOIN keeps SQLite from starting at the journal's other index, which a never-analysed file
+    /// otherwise does (every row of the kind for every step).
+    /// </summary>
+    public const string ReadEntity =
+        "WITH RECURSIVE chain (Seq, Version, RecordedAtMs, Payload, PrevSeq) AS (" +
+        "SELECT Seq, Version, RecordedAtMs, Payload, PrevSeq FROM SessionsJournal " +
+        "WHERE Seq = coalesce(@head, (SELECT Seq FROM SessionsJournalHeads WHERE ServiceId = @service AND GrainType = @type AND GrainKey = @key)) " +
+        "AND ServiceId = @service AND GrainType = @type AND GrainKey = @key AND Version > @after " +
+        "UNION ALL " +
+        "SELECT j.Seq, j.Version, j.RecordedAtMs, j.Payload, j.PrevSeq FROM chain c CROSS JOIN SessionsJournal j " +
+        "WHERE j.Seq = c.PrevSeq AND j.ServiceId = @service AND j.GrainType = @type AND j.GrainKey = @key AND j.Version > @after AND j.Version < c.Version) " +
+        "SELECT Version, RecordedAtMs, Payload FROM chain ORDER BY Version";
+
+    /// <summary>Removes one entity's rows below a version (<c>$5</c>), followed back from its head (<c>$1</c>) to the last trim.</summary>
+    public const string TrimEntity =
+        "DELETE FROM SessionsJournal WHERE Seq IN (" +
+        "WITH RECURSIVE chain (Seq, Version, PrevSeq) AS (" +
+        "SELECT Seq, Version, PrevSeq FROM SessionsJournal WHERE Seq = $1 " +
+        "UNION ALL " +
+        "SELECT j.Seq, j.Version, j.PrevSeq FROM chain c CROSS JOIN SessionsJournal j " +
+        "WHERE j.Seq = c.PrevSeq AND j.ServiceId = $2 AND j.GrainType = $3 AND j.GrainKey = $4 AND j.Version < c.Version) " +
+        "SELECT Seq FROM chain WHERE Version < $5)";
+
+    /// <summary>An entity's saved head, for one not in memory.</summary>
+    public const string FindSaved = "SELECT Seq, Version FROM SessionsJournalHeads WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3";
+
+    public const string SaveHead =
+        "INSERT INTO SessionsJournalHeads (ServiceId, GrainType, GrainKey, Seq, Version) VALUES ($1, $2, $3, $4, $5) " +
+        "ON CONFLICT (ServiceId, GrainType, GrainKey) DO UPDATE SET Seq = excluded.Seq, Version = excluded.Version";
+
+    /// <summary>Run after every unsaved head was saved: they account for every row there is.</summary>
+    public const string SaveThrough =
+        "INSERT INTO SessionsJournalHeadsSaved (ServiceId, ThroughSeq) VALUES ($1, (SELECT coalesce(max(Seq), 0) FROM SessionsJournal)) " +
+        "ON CONFLICT (ServiceId) DO UPDATE SET ThroughSeq = excluded.ThroughSeq";
+
+    /// <summary>The rows appended since the heads were last saved, in append order: the last of each entity is its head.</summary>
+    public const string Unsaved =
+        "SELECT Seq, GrainType, GrainKey, Version FROM SessionsJournal WHERE ServiceId = @service " +
+        "AND Seq > coalesce((SELECT ThroughSeq FROM SessionsJournalHeadsSaved WHERE ServiceId = @service), 0) ORDER BY Seq";
+
+    private readonly DbDataSource _dataSource;
+    private readonly string _serviceId;
+    private readonly long _saveEvery;
+
+    /// <summary>Read from the journal at first use (readers and the writer alike wait for it); a failed read is tried again.</summary>
+    private readonly Lazy<ConcurrentDictionary<JournalEntity, JournalHead>> _unsaved;
+
+    private long _nextSave;
+
+    public SqliteJournalHeads(DbDataSource dataSource, string serviceId, TimeSpan saveEvery)
+    {
+        (_dataSource, _serviceId) = (dataSource, serviceId);
+        _saveEvery = (long)(saveEvery.TotalSeconds * Stopwatch.Frequency);
+        _nextSave = Stopwatch.GetTimestamp() + _saveEvery;
+        _unsaved = new(Recover, LazyThreadSafetyMode.PublicationOnly);
+    }
+
+    /// <summary>Whether the next commit should save the heads.</summary>
+    public bool SaveDue => Stopwatch.GetTimestamp() >= _nextSave;
+
+    /// <summary>The heads not saved yet.</summary>
+    public IEnumerable<KeyValuePair<JournalEntity, JournalHead>> UnsavedHeads => _unsaved.Value;
+
+    /// <summary>The row a reader starts from when it is not saved yet; null when the saved head is current.</summary>
+    public long? UnsavedRow(string grainType, string key) =>
+        _unsaved.Value.TryGetValue(new JournalEntity(grainType, key), out var head) ? head.Seq : null;
+
+    /// <summary>The writer's view of an unsaved head.</summary>
+    public bool TryGetUnsaved(JournalEntity entity, out JournalHead head) => _unsaved.Value.TryGetValue(entity, out head);
+
+    /// <summary>After the writer's commit: the heads it moved, or, when it saved them, none left unsaved.</summary>
+    public void Committed(Dictionary<JournalEntity, JournalHead> moved, bool saved)
+    {
+        var unsaved = _unsaved.Value;
+        if (saved)
+        {
+            unsaved.Clear();
+            _nextSave = Stopwatch.GetTimestamp() + _saveEvery;
+            return;
+        }
+
+        foreach (var (entity, head) in moved)
+        {
+            unsaved[entity] = head;
+        }
+    }
+
+    private ConcurrentDictionary<JournalEntity, JournalHead> Recover()
+    {
+        var heads = new ConcurrentDictionary<JournalEntity, JournalHead>();
+        using var connection = _dataSource.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = Unsaved;
+        command.AddParameter("service", _serviceId);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            heads[new JournalEntity(reader.GetString(1), reader.GetString(2))] = new JournalHead(reader.GetInt64(0), reader.GetInt64(3));
+        }
+
+        return heads;
+    }
+}
+
+/// <summary>An entity of the journal: its grain type and key.</summary>
+internal readonly record struct JournalEntity(string GrainType, string Key);
+
+/// <summary>An entity's latest journal row and the version it holds.</summary>
+internal readonly record struct JournalHead(long Seq, long Version);
