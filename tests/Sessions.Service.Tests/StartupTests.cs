@@ -78,4 +78,36 @@ public sealed class StartupTests
         var live = await service.Http.GetAsync("/health/live", TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
     }
+
+    [Fact]
+    public async Task ASecondSiloOnTheSameSqliteFileStopsWithAClearMessageAndACrashedOneLeavesNoLockBehind()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("one-silo");
+        var file = Path.Combine(folder.Path, "sessions.db");
+        await using var first = ServiceProcess.Start(SqliteSilo(file));
+        await first.WaitReadyAsync(StartTimeout, cancellationToken);
+
+        await using var second = ServiceProcess.Start(SqliteSilo(file));
+        var exitCode = await second.WaitForExitAsync(StartTimeout, cancellationToken);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"Sessions cannot start: another Sessions silo is running on the SQLite file {file}", second.Output, StringComparison.Ordinal);
+        using (var ready = await first.Http.GetAsync("/health/ready", cancellationToken))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        // SIGKILL runs no shutdown code: the system releases the lock with the process, so the restart starts.
+        await first.KillAsync();
+        await using var restarted = ServiceProcess.Start(SqliteSilo(file));
+        await restarted.WaitReadyAsync(StartTimeout, cancellationToken);
+    }
+
+    private static Dictionary<string, string> SqliteSilo(string file) => new()
+    {
+        ["Storage:ConnectionString"] = $"Data Source={file}",
+        ["Orleans:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Orleans:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

@@ -29,6 +29,11 @@ internal static class OrleansHosting
     public static void AddSilo(WebApplicationBuilder builder, HostingOptions settings)
     {
         var storage = settings.Storage;
+        if (storage.StorageMode is StorageMode.Sqlite)
+        {
+            builder.Services.AddHostedService<SqliteSiloLock>();
+        }
+
         if (storage.StorageMode is not StorageMode.Memory)
         {
             builder.Services.AddSingleton<SchemaMigrator>();
