@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Sessions.Abstractions.Webhooks;
@@ -18,6 +19,9 @@ namespace Sessions.Service.Tests;
 public sealed class EntityJournalStorageTests(PostgresServer postgres)
 {
     private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-11-30T12:00:00.123Z", CultureInfo.InvariantCulture);
+
+    /// <summary>SQLite mode's heads saved as in the service, its trims run in the commit that takes them.</summary>
+    private static readonly SqliteUpkeep TrimsAtOnce = SqliteUpkeep.Default with { TrimEvery = TimeSpan.Zero };
 
     [Fact]
     public async Task SqliteJournalKeepsEveryVersionOnceWithItsRequest()
@@ -78,16 +82,16 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         using var folder = new TempDirectory("journal-heads");
 
         // A first run saves the heads with every commit: gw-a ends at version 2, saved.
-        await using (var first = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, TimeSpan.Zero))
+        await using (var first = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.Zero, TrimEvery = TimeSpan.Zero }))
         {
             var journal = new AdoNetEntityJournal(first.DataSource, first.Commits, first.Settings);
             await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(1, "gw-a", 1), request: null);
             await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(2, "gw-a", 2), request: null);
         }
 
-        // A second run saves nothing before it stops answering (a crash: it is never shut down here): gw-a moves on to
+        // A second run saves no heads before it stops answering (a crash: it is never shut down here): gw-a moves on to
         // version 3 and is trimmed below it, gw-b is new.
-        var crashed = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+        var crashed = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.FromHours(1), TrimEvery = TimeSpan.Zero });
         try
         {
             var journal = new AdoNetEntityJournal(crashed.DataSource, crashed.Commits, crashed.Settings);
@@ -113,10 +117,46 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         }
     }
 
+    [Fact]
+    public async Task SqliteJournalRunsWaitingTrimsInLaterCommitsOldestRowFirstAndReadsAboveTheSnapshotMeanwhile()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("journal-trims");
+        var trimEvery = TimeSpan.FromMilliseconds(300);
+        await using var storage = await MigratedStorage.OpenAsync(
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { TrimEvery = trimEvery, RowsRemovedPerCommit = 1 });
+        var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+        foreach (var id in (string[])["gw-a", "gw-b"])
+        {
+            for (var version = 1; version <= 3; version++)
+            {
+                await journal.AppendAsync(EntityKind.Server, $"liveswitch/{id}", Entry(version, id, version), request: null);
+            }
+        }
+
+        // A snapshot at version 2 of each: the trims are accepted at once; an activation reads above the snapshot, trimmed or not.
+        var waiting = Stopwatch.StartNew();
+        await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 2);
+        await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-b", 2);
+        Assert.Equal([3L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 2, cancellationToken)).Select(e => e.Version));
+
+        // Once due, the next commit (here gw-c's first event) finds the rows of both and removes the oldest (one a
+        // commit here); the commit after it the next.
+        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (trimEvery - waiting.Elapsed + TimeSpan.FromMilliseconds(100)).Ticks)), cancellationToken);
+        await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-c", Entry(1, "gw-c", 1), request: null);
+        Assert.Equal([2L, 3L], await VersionsAsync("gw-a"));
+        Assert.Equal([1L, 2L, 3L], await VersionsAsync("gw-b"));
+        await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-c", Entry(2, "gw-c", 2), request: null);
+        Assert.Equal([2L, 3L], await VersionsAsync("gw-b"));
+
+        async Task<IEnumerable<long>> VersionsAsync(string id) =>
+            (await journal.ReadAsync(EntityKind.Server, $"liveswitch/{id}", 0, cancellationToken)).Select(e => e.Version);
+    }
+
     private static async Task AssertJournalAsync(string mode, string connectionString)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var storage = await MigratedStorage.OpenAsync(mode, connectionString);
+        await using var storage = await MigratedStorage.OpenAsync(mode, connectionString, TrimsAtOnce);
         var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
         var rawLog = new AdoNetRawWebhookLog(storage.DataSource, storage.Commits, storage.Gate);
 

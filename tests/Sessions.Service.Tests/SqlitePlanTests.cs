@@ -48,11 +48,12 @@ public sealed class SqlitePlanTests
              "SEARCH SessionsJournalHeads USING PRIMARY KEY (ServiceId=? AND GrainType=? AND GrainKey=?)"),
             (SqliteJournalHeads.ReadEntity, new(entity) { ["@head"] = (2 * Entities) + 77L }, "SEARCH j USING INTEGER PRIMARY KEY (rowid=?)"),
 
-            // The writer: an entity's saved head, and the trim behind a snapshot, back from the head.
+            // The writer: an entity's saved head; the rows of a trim behind a snapshot, back from the head; their removal.
             (SqliteJournalHeads.FindSaved, Numbered("sessions", "server", "liveswitch/gw-77"),
              "SEARCH SessionsJournalHeads USING PRIMARY KEY (ServiceId=? AND GrainType=? AND GrainKey=?)"),
-            (SqliteJournalHeads.TrimEntity, Numbered((2 * Entities) + 77L, "sessions", "server", "liveswitch/gw-77", 3L),
+            (SqliteJournalHeads.TrimmedRows, Numbered((2 * Entities) + 77L, "sessions", "server", "liveswitch/gw-77", 3L),
              "SEARCH j USING INTEGER PRIMARY KEY (rowid=?)"),
+            (SqliteJournalHeads.RemoveRow, Numbered(77L), "SEARCH SessionsJournal USING INTEGER PRIMARY KEY (rowid=?)"),
 
             // A start: the rows after the last saved heads, a range of the rows' own key.
             (SqliteJournalHeads.Unsaved, new() { ["@service"] = "sessions" }, "SEARCH SessionsJournal USING INTEGER PRIMARY KEY (rowid>?)"),

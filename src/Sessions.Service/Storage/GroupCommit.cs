@@ -48,9 +48,6 @@ internal sealed class GroupCommit : IAsyncDisposable
     private const string InsertJournalLinked =
         "INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload, PrevSeq) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING Seq";
 
-    /// <summary>How often SQLite mode saves the heads of the entities whose journal grew (<see cref="SqliteJournalHeads"/>).</summary>
-    private static readonly TimeSpan HeadsSaveInterval = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Outbox statements by how many notifications they insert, each written once: building the text for every append
     /// was the largest share of the bytes a webhook allocated.
@@ -67,18 +64,18 @@ internal sealed class GroupCommit : IAsyncDisposable
     private SqliteStatements? _sqlite;
 
     public GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options)
-        : this(dataSource, gate, options, HeadsSaveInterval)
+        : this(dataSource, gate, options, SqliteUpkeep.Default)
     {
     }
 
-    /// <summary>With SQLite mode's heads saved every <paramref name="headsSaveInterval"/> (tests: at every commit, or never).</summary>
-    internal GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options, TimeSpan headsSaveInterval)
+    /// <summary>With SQLite mode's upkeep (heads saved, trims run) as often as <paramref name="upkeep"/> says.</summary>
+    internal GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options, SqliteUpkeep upkeep)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _gate = gate;
         _serviceId = options.Value.ServiceId;
-        Heads = dataSource.IsPostgres() ? null : new SqliteJournalHeads(dataSource, _serviceId, headsSaveInterval);
+        Heads = dataSource.IsPostgres() ? null : new SqliteJournalHeads(dataSource, _serviceId, upkeep);
 
         // One writer, on a thread of its own making synchronous calls (SQLite's provider is synchronous anyway). On the
         // thread pool every step of a commit, the wake-up when writes arrive and each answer of the database, waited in
@@ -296,15 +293,16 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>
     /// The SQLite writer's open connection and its statements. The journal there has no index by entity: an append
     /// finds its entity's head (this batch's, an unsaved one, else the saved one), is refused when its version is not
-    /// above it, and links its row to it; a trim follows the entity's rows back from its head. The heads this batch
-    /// moves reach <see cref="SqliteJournalHeads"/> only once it has committed, and every few seconds a commit saves
-    /// them all.
+    /// above it, and links its row to it. A trim waits with the others; once they are due, one commit finds their rows
+    /// (each back from its entity's head), and it and the commits after it remove them, oldest first. The heads this
+    /// batch moves reach <see cref="SqliteJournalHeads"/> only once it has committed, and every few seconds a commit
+    /// saves them all.
     /// </summary>
     private sealed class SqliteStatements(
-        DbConnection connection, SqliteJournalHeads heads, DbCommand journal, DbCommand trim, DbCommand request, DbCommand outbox,
-        DbCommand findHead, DbCommand saveHead, DbCommand saveThrough) : IDisposable
+        DbConnection connection, SqliteJournalHeads heads, DbCommand journal, DbCommand trimmedRows, DbCommand removeRow, DbCommand request,
+        DbCommand outbox, DbCommand findHead, DbCommand saveHead, DbCommand saveThrough) : IDisposable
     {
-        private readonly DbCommand[] _all = [journal, trim, request, outbox, findHead, saveHead, saveThrough];
+        private readonly DbCommand[] _all = [journal, trimmedRows, removeRow, request, outbox, findHead, saveHead, saveThrough];
 
         public static SqliteStatements Open(DbDataSource dataSource, SqliteJournalHeads heads)
         {
@@ -313,7 +311,8 @@ internal sealed class GroupCommit : IAsyncDisposable
                 connection,
                 heads,
                 Prepare(connection, InsertJournalLinked, JournalColumns + 1),
-                Prepare(connection, SqliteJournalHeads.TrimEntity, 5),
+                Prepare(connection, SqliteJournalHeads.TrimmedRows, 5),
+                Prepare(connection, SqliteJournalHeads.RemoveRow, 1),
                 Prepare(connection, InsertRequestRow, RequestColumns),
                 Prepare(connection, OutboxStatement(1), OutboxColumns),
                 Prepare(connection, SqliteJournalHeads.FindSaved, 3),
@@ -336,10 +335,18 @@ internal sealed class GroupCommit : IAsyncDisposable
                 stored[i] = batch[i] switch
                 {
                     JournalAppend append => Append(append, serviceId, moved),
-                    JournalTrim t => Trim(t, serviceId, moved),
+                    JournalTrim t => Defer(t),
                     RequestAppend append => Run(request, append.Row) == 1,
                     _ => throw new InvalidOperationException($"unknown write {batch[i].GetType().Name}"),
                 };
+            }
+
+            var trims = heads.DueTrims;
+            var found = trims.Count > 0 ? trims.SelectMany(t => TrimmedRows(t.Key, t.Value, serviceId, moved)).ToList() : null;
+            var removed = heads.RowsToRemove(found);
+            foreach (var seq in removed)
+            {
+                Run(removeRow, [seq]);
             }
 
             var saving = heads.SaveDue;
@@ -349,7 +356,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
 
             transaction.Commit();
-            heads.Committed(moved, saving);
+            heads.Committed(moved, saving, found, removed);
             return stored;
         }
 
@@ -378,14 +385,28 @@ internal sealed class GroupCommit : IAsyncDisposable
             return append.RequestRow is not { } row || Run(request, row) == 1;
         }
 
-        private bool Trim(JournalTrim t, string serviceId, Dictionary<JournalEntity, JournalHead> moved)
+        /// <summary>A trim is stored, as far as its caller goes, once it waits with the others: what it removes is never read.</summary>
+        private bool Defer(JournalTrim t)
         {
-            if (Head(new JournalEntity(t.GrainType, t.Key), serviceId, moved) is { } head)
+            heads.DeferTrim(new JournalEntity(t.GrainType, t.Key), t.BeforeVersion);
+            return true;
+        }
+
+        /// <summary>The rows a trim removes: its entity's below <paramref name="beforeVersion"/>, followed back from its head.</summary>
+        private List<long> TrimmedRows(JournalEntity entity, long beforeVersion, string serviceId, Dictionary<JournalEntity, JournalHead> moved)
+        {
+            var rows = new List<long>();
+            if (Head(entity, serviceId, moved) is { } head)
             {
-                Run(trim, [head.Seq, serviceId, t.GrainType, t.Key, t.BeforeVersion]);
+                SetValues(trimmedRows, [head.Seq, serviceId, entity.GrainType, entity.Key, beforeVersion]);
+                using var reader = trimmedRows.ExecuteReader();
+                while (reader.Read())
+                {
+                    rows.Add(reader.GetInt64(0));
+                }
             }
 
-            return true;
+            return rows;
         }
 
         private JournalHead? Head(JournalEntity entity, string serviceId, Dictionary<JournalEntity, JournalHead> moved)

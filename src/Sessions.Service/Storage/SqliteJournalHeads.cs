@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Data.Common;
 using System.Diagnostics;
 
@@ -14,6 +15,15 @@ namespace Sessions.Service.Storage;
 /// follows a head to a row it cannot see. SQLite mode runs one process: these heads are also the fence between two
 /// activations of one entity that the unique (entity, version) index was (an append not above its head is refused).
 /// </summary>
+/// <remarks>
+/// Trims wait here too. An entity's rows lie a page apart (the rows between are other entities'), so one entity's
+/// trim rewrote a page for each row it removed, and each page again as its other entities were trimmed in turn. Once
+/// <see cref="SqliteUpkeep.TrimEvery"/> has passed, the writer finds the rows of every waiting trim and removes them
+/// oldest first, <see cref="SqliteUpkeep.RowsRemovedPerCommit"/> in each of its next commits: the rows of one page go
+/// in one commit, and no commit holds the writer long. The rows a trim removes are below the entity's snapshot, which
+/// replays never read, so a trim that waits changes no answer; one lost with a crash leaves its rows linked from the
+/// entity's kept rows (oldest removed first), and the entity's next trim follows its links past them.
+/// </remarks>
 internal sealed class SqliteJournalHeads
 {
     /// <summary>
@@ -32,15 +42,16 @@ internal sealed class SqliteJournalHeads
         "WHERE j.Seq = c.PrevSeq AND j.ServiceId = @service AND j.GrainType = @type AND j.GrainKey = @key AND j.Version > @after AND j.Version < c.Version) " +
         "SELECT Version, RecordedAtMs, Payload FROM chain ORDER BY Version";
 
-    /// <summary>Removes one entity's rows below a version (<c>$5</c>), followed back from its head (<c>$1</c>) to the last trim.</summary>
-    public const string TrimEntity =
-        "DELETE FROM SessionsJournal WHERE Seq IN (" +
+    /// <summary>One entity's rows below a version (<c>$5</c>), followed back from its head (<c>$1</c>) to the last trim.</summary>
+    public const string TrimmedRows =
         "WITH RECURSIVE chain (Seq, Version, PrevSeq) AS (" +
         "SELECT Seq, Version, PrevSeq FROM SessionsJournal WHERE Seq = $1 " +
         "UNION ALL " +
         "SELECT j.Seq, j.Version, j.PrevSeq FROM chain c CROSS JOIN SessionsJournal j " +
         "WHERE j.Seq = c.PrevSeq AND j.ServiceId = $2 AND j.GrainType = $3 AND j.GrainKey = $4 AND j.Version < c.Version) " +
-        "SELECT Seq FROM chain WHERE Version < $5)";
+        "SELECT Seq FROM chain WHERE Version < $5";
+
+    public const string RemoveRow = "DELETE FROM SessionsJournal WHERE Seq = $1";
 
     /// <summary>An entity's saved head, for one not in memory.</summary>
     public const string FindSaved = "SELECT Seq, Version FROM SessionsJournalHeads WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3";
@@ -66,18 +77,49 @@ internal sealed class SqliteJournalHeads
     /// <summary>Read from the journal at first use (readers and the writer alike wait for it); a failed read is tried again.</summary>
     private readonly Lazy<ConcurrentDictionary<JournalEntity, JournalHead>> _unsaved;
 
+    private readonly long _trimEvery;
+
+    private readonly int _rowsPerCommit;
+
+    /// <summary>The trims waiting to run: each entity's and the version below which it removes (only the writer uses them).</summary>
+    private readonly Dictionary<JournalEntity, long> _trims = [];
+
+    /// <summary>The rows of the trims run so far that are still to be removed, oldest first (only the writer uses them).</summary>
+    private readonly SortedSet<long> _doomed = [];
+
     private long _nextSave;
 
-    public SqliteJournalHeads(DbDataSource dataSource, string serviceId, TimeSpan saveEvery)
+    private long _nextTrims;
+
+    public SqliteJournalHeads(DbDataSource dataSource, string serviceId, SqliteUpkeep upkeep)
     {
+        ArgumentNullException.ThrowIfNull(upkeep);
         (_dataSource, _serviceId) = (dataSource, serviceId);
-        _saveEvery = (long)(saveEvery.TotalSeconds * Stopwatch.Frequency);
+        _saveEvery = Ticks(upkeep.SaveHeadsEvery);
+        _trimEvery = Ticks(upkeep.TrimEvery);
+        _rowsPerCommit = upkeep.RowsRemovedPerCommit;
         _nextSave = Stopwatch.GetTimestamp() + _saveEvery;
+        _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
         _unsaved = new(Recover, LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <summary>Whether the next commit should save the heads.</summary>
     public bool SaveDue => Stopwatch.GetTimestamp() >= _nextSave;
+
+    /// <summary>The trims whose rows the next commit should find: none until they are due.</summary>
+    public IReadOnlyDictionary<JournalEntity, long> DueTrims =>
+        _trims.Count > 0 && Stopwatch.GetTimestamp() >= _nextTrims ? _trims : ReadOnlyDictionary<JournalEntity, long>.Empty;
+
+    /// <summary>
+    /// The rows a commit removes: the oldest of those found before and <paramref name="found"/> (by this commit, when it
+    /// ran the due trims), at most <see cref="SqliteUpkeep.RowsRemovedPerCommit"/>.
+    /// </summary>
+    public List<long> RowsToRemove(IReadOnlyList<long>? found) =>
+        [.. (found is null ? (IEnumerable<long>)_doomed : _doomed.Concat(found).Distinct().Order()).Take(_rowsPerCommit)];
+
+    /// <summary>The writer's: an entity's trim, kept until trims are due (a later one of the same entity reaches further).</summary>
+    public void DeferTrim(JournalEntity entity, long beforeVersion) =>
+        _trims[entity] = _trims.TryGetValue(entity, out var waiting) ? Math.Max(waiting, beforeVersion) : beforeVersion;
 
     /// <summary>The heads not saved yet.</summary>
     public IEnumerable<KeyValuePair<JournalEntity, JournalHead>> UnsavedHeads => _unsaved.Value;
@@ -89,9 +131,22 @@ internal sealed class SqliteJournalHeads
     /// <summary>The writer's view of an unsaved head.</summary>
     public bool TryGetUnsaved(JournalEntity entity, out JournalHead head) => _unsaved.Value.TryGetValue(entity, out head);
 
-    /// <summary>After the writer's commit: the heads it moved, or, when it saved them, none left unsaved.</summary>
-    public void Committed(Dictionary<JournalEntity, JournalHead> moved, bool saved)
+    /// <summary>
+    /// After the writer's commit: the heads it moved, or, when it saved them, none left unsaved; the rows it removed;
+    /// and, when it ran the due trims (which then wait no more), the rows it found for them (null when it did not).
+    /// </summary>
+    public void Committed(Dictionary<JournalEntity, JournalHead> moved, bool saved, IReadOnlyList<long>? found, IReadOnlyList<long> removed)
     {
+        ArgumentNullException.ThrowIfNull(removed);
+        if (found is not null)
+        {
+            _trims.Clear();
+            _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
+            _doomed.UnionWith(found);
+        }
+
+        _doomed.ExceptWith(removed);
+
         var unsaved = _unsaved.Value;
         if (saved)
         {
@@ -105,6 +160,8 @@ internal sealed class SqliteJournalHeads
             unsaved[entity] = head;
         }
     }
+
+    private static long Ticks(TimeSpan interval) => (long)(interval.TotalSeconds * Stopwatch.Frequency);
 
     private ConcurrentDictionary<JournalEntity, JournalHead> Recover()
     {
@@ -121,6 +178,15 @@ internal sealed class SqliteJournalHeads
 
         return heads;
     }
+}
+
+/// <summary>
+/// How often SQLite mode's writer saves the heads that changed and runs the trims that wait: <see cref="Default"/> in
+/// the service; tests choose their own.
+/// </summary>
+internal sealed record SqliteUpkeep(TimeSpan SaveHeadsEvery, TimeSpan TrimEvery, int RowsRemovedPerCommit)
+{
+    public static SqliteUpkeep Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), 256);
 }
 
 /// <summary>An entity of the journal: its grain type and key.</summary>

@@ -9,12 +9,10 @@ namespace Sessions.Service.Tests.Infrastructure;
 /// <summary>A database of <c>mode</c> with the schema applied, and the hot path's writer over it, as the service sets them up.</summary>
 internal sealed class MigratedStorage : IAsyncDisposable
 {
-    private MigratedStorage(IOptions<HostingOptions> settings, DbDataSource dataSource, StorageWriteGate gate, TimeSpan? headsSaveInterval)
+    private MigratedStorage(IOptions<HostingOptions> settings, DbDataSource dataSource, StorageWriteGate gate, SqliteUpkeep upkeep)
     {
         (Settings, DataSource, Gate) = (settings, dataSource, gate);
-        Commits = headsSaveInterval is { } interval
-            ? new GroupCommit(dataSource, gate, settings, interval)
-            : new GroupCommit(dataSource, gate, settings);
+        Commits = new GroupCommit(dataSource, gate, settings, upkeep);
     }
 
     public IOptions<HostingOptions> Settings { get; }
@@ -25,15 +23,15 @@ internal sealed class MigratedStorage : IAsyncDisposable
 
     public GroupCommit Commits { get; }
 
-    public static Task<MigratedStorage> OpenAsync(string mode, string connectionString) => OpenAsync(mode, connectionString, headsSaveInterval: null);
+    public static Task<MigratedStorage> OpenAsync(string mode, string connectionString) => OpenAsync(mode, connectionString, SqliteUpkeep.Default);
 
-    /// <summary>As <see cref="OpenAsync(string, string)"/>, with SQLite mode's journal heads saved every <paramref name="headsSaveInterval"/>.</summary>
-    public static async Task<MigratedStorage> OpenAsync(string mode, string connectionString, TimeSpan? headsSaveInterval)
+    /// <summary>As <see cref="OpenAsync(string, string)"/>, with SQLite mode's upkeep as often as <paramref name="upkeep"/> says.</summary>
+    public static async Task<MigratedStorage> OpenAsync(string mode, string connectionString, SqliteUpkeep upkeep)
     {
         var settings = StorageSettings.Of(mode, connectionString);
         var dataSource = StorageDataSource.Create(settings.Value.Storage.StorageMode, settings.Value.Storage.EffectiveConnectionString);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync(TestContext.Current.CancellationToken);
-        return new MigratedStorage(settings, dataSource, new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System)), headsSaveInterval);
+        return new MigratedStorage(settings, dataSource, new StorageWriteGate(settings, new StorageWriteHealth(settings, TimeProvider.System)), upkeep);
     }
 
     public async ValueTask DisposeAsync()
