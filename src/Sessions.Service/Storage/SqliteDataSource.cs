@@ -20,11 +20,17 @@ internal sealed class SqliteDataSource : DbDataSource
     public SqliteDataSource(string connectionString)
     {
         _connectionString = connectionString;
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        _folder = builder.Mode is SqliteOpenMode.Memory ? null : Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        _folder = DatabaseFile(connectionString) is { } file ? Path.GetDirectoryName(file) : null;
     }
 
     public override string ConnectionString => _connectionString;
+
+    /// <summary>The full path of the database file <paramref name="connectionString"/> names; null for an in-memory database.</summary>
+    public static string? DatabaseFile(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        return builder.Mode is SqliteOpenMode.Memory ? null : Path.GetFullPath(builder.DataSource);
+    }
 
     protected override DbConnection CreateDbConnection()
     {

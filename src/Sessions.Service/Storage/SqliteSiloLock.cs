@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Sessions.Service.Hosting;
 
@@ -17,13 +16,12 @@ internal sealed class SqliteSiloLock(IOptions<HostingOptions> options) : IHosted
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var database = new SqliteConnectionStringBuilder(options.Value.Storage.EffectiveConnectionString);
-        if (database.Mode is SqliteOpenMode.Memory)
+        if (SqliteDataSource.DatabaseFile(options.Value.Storage.EffectiveConnectionString) is not { } database)
         {
             return Task.CompletedTask;
         }
 
-        var path = Path.GetFullPath(database.DataSource) + ".silo-lock";
+        var path = database + ".silo-lock";
         Directory.CreateDirectory(Path.GetDirectoryName(path) ?? ".");
         try
         {
@@ -32,7 +30,7 @@ internal sealed class SqliteSiloLock(IOptions<HostingOptions> options) : IHosted
         catch (IOException ex)
         {
             throw new StartupException(
-                $"another Sessions silo is running on the SQLite file {database.DataSource} (it holds {path}). SQLite mode runs " +
+                $"another Sessions silo is running on the SQLite file {database} (it holds {path}). SQLite mode runs " +
                 "one silo per file; stop the other, give this one its own Storage:ConnectionString, or run several silos in " +
                 "Storage:Mode 'postgres'.", ex);
         }
