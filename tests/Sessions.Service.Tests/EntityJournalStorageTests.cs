@@ -118,13 +118,12 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     }
 
     [Fact]
-    public async Task SqliteJournalRunsWaitingTrimsInLaterCommitsOldestRowFirstAndReadsAboveTheSnapshotMeanwhile()
+    public async Task SqliteJournalRunsWaitingTrimsWithoutFurtherWritesOldestRowFirstAndReadsAboveTheSnapshotMeanwhile()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var folder = new TempDirectory("journal-trims");
-        var trimEvery = TimeSpan.FromMilliseconds(300);
         await using var storage = await MigratedStorage.OpenAsync(
-            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { TrimEvery = trimEvery, RowsRemovedPerCommit = 1 });
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { TrimEvery = TimeSpan.FromMilliseconds(400), RowsRemovedPerCommit = 1 });
         var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
         foreach (var id in (string[])["gw-a", "gw-b"])
         {
@@ -134,23 +133,73 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
             }
         }
 
-        // A snapshot at version 2 of each: the trims are accepted at once; an activation reads above the snapshot, trimmed or not.
-        var waiting = Stopwatch.StartNew();
+        // A snapshot at version 2 of each: the trims are accepted at once, and no write comes after them. Once due, the
+        // writer commits for them alone, one row a commit here and a commit every TrimEvery at most, the oldest row
+        // first (gw-a's); an activation reads above the snapshot all along, trimmed or not.
         await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 2);
         await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-b", 2);
-        Assert.Equal([3L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 2, cancellationToken)).Select(e => e.Version));
+        var seen = new List<(bool A, bool B)>();
+        var waited = Stopwatch.StartNew();
+        while (seen.LastOrDefault() != (true, true))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"trims still waiting; seen {string.Join(", ", seen)}");
+            Assert.Equal([3L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 2, cancellationToken)).Select(e => e.Version));
+            var trimmed = (await TrimmedAsync("gw-a"), await TrimmedAsync("gw-b"));
+            if (seen.Count == 0 || seen[^1] != trimmed)
+            {
+                seen.Add(trimmed);
+            }
 
-        // Once due, the next commit (here gw-c's first event) finds the rows of both and removes the oldest (one a
-        // commit here); the commit after it the next.
-        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (trimEvery - waiting.Elapsed + TimeSpan.FromMilliseconds(100)).Ticks)), cancellationToken);
-        await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-c", Entry(1, "gw-c", 1), request: null);
-        Assert.Equal([2L, 3L], await VersionsAsync("gw-a"));
-        Assert.Equal([1L, 2L, 3L], await VersionsAsync("gw-b"));
-        await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-c", Entry(2, "gw-c", 2), request: null);
-        Assert.Equal([2L, 3L], await VersionsAsync("gw-b"));
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
 
-        async Task<IEnumerable<long>> VersionsAsync(string id) =>
-            (await journal.ReadAsync(EntityKind.Server, $"liveswitch/{id}", 0, cancellationToken)).Select(e => e.Version);
+        Assert.Equal((false, false), seen[0]);
+        Assert.DoesNotContain((false, true), seen);
+        Assert.Equal([2L, 3L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-b", 0, cancellationToken)).Select(e => e.Version));
+
+        async Task<bool> TrimmedAsync(string id) =>
+            (await journal.ReadAsync(EntityKind.Server, $"liveswitch/{id}", 0, cancellationToken)).Select(e => e.Version).SequenceEqual([2L, 3L]);
+    }
+
+    [Fact]
+    public async Task SqliteJournalRunsItsWaitingTrimsAndSavesItsHeadsAtAGracefulStop()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("journal-stop");
+
+        // Nothing is due for an hour: the trim and the heads wait in memory until the writer stops.
+        await using (var storage = await MigratedStorage.OpenAsync(
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.FromHours(1), TrimEvery = TimeSpan.FromHours(1) }))
+        {
+            var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+            for (var version = 1; version <= 3; version++)
+            {
+                await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(version, "gw-a", version), request: null);
+            }
+
+            await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-b", Entry(1, "gw-b", 1), request: null);
+            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 3);
+        }
+
+        // The rows below the snapshot are gone, every head is saved, and the saved heads account for every row: the
+        // next start rescans nothing.
+        await using (var dataSource = StorageDataSource.Create(StorageMode.Sqlite, folder.SqliteConnectionString))
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            Assert.Equal(["liveswitch/gw-a 3", "liveswitch/gw-b 1"], await connection.RowsAsync("SELECT GrainKey, Version FROM SessionsJournal ORDER BY Seq"));
+            Assert.Equal(
+                await connection.RowsAsync("SELECT GrainKey, Seq, Version FROM SessionsJournal ORDER BY GrainKey"),
+                await connection.RowsAsync("SELECT GrainKey, Seq, Version FROM SessionsJournalHeads ORDER BY GrainKey"));
+            Assert.Equal(
+                await connection.RowsAsync("SELECT max(Seq) FROM SessionsJournal"),
+                await connection.RowsAsync("SELECT ThroughSeq FROM SessionsJournalHeadsSaved"));
+        }
+
+        await using var next = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+        var restarted = new AdoNetEntityJournal(next.DataSource, next.Commits, next.Settings);
+        Assert.Equal([3L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
+        await Assert.ThrowsAsync<JournalConflictException>(() =>
+            restarted.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(3, "gw-a", 30), request: null));
     }
 
     private static async Task AssertJournalAsync(string mode, string connectionString)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -124,8 +125,19 @@ internal sealed class GroupCommit : IAsyncDisposable
     private void WriteBatches()
     {
         var batch = new List<Write>(MaxBatch);
-        while (_pending.TryTake(out var first, Timeout.Infinite))
+        while (true)
         {
+            if (!_pending.TryTake(out var first, IdleWait()))
+            {
+                if (_pending.IsCompleted)
+                {
+                    break;
+                }
+
+                CommitUpkeepAlone();
+                continue;
+            }
+
             batch.Add(first);
             while (batch.Count < MaxBatch && _pending.TryTake(out var next))
             {
@@ -156,6 +168,44 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
 
             batch.Clear();
+        }
+
+        // A graceful stop: what waits for upkeep (trims and their rows, unsaved heads) goes now, so the next start has
+        // nothing to rescan and an entity removed by retention leaves no rows. A commit that fails leaves the rest.
+        if (Heads is { } heads)
+        {
+            do
+            {
+                heads.MakeDue();
+            }
+            while (heads.UpkeepWaits && CommitUpkeepAlone());
+        }
+    }
+
+    /// <summary>How long the writer waits for writes before SQLite mode's upkeep is due without them (forever when none waits).</summary>
+    private int IdleWait() =>
+        Heads?.IdleUpkeepAt is { } at
+            ? (int)Math.Clamp(Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), at).TotalMilliseconds), 0, int.MaxValue)
+            : Timeout.Infinite;
+
+    /// <summary>
+    /// A commit of SQLite mode's upkeep alone, when no writes come: the waiting trims would otherwise wait for the next
+    /// write, and the heads stay unsaved. A failure is reported to readiness by the gate; the upkeep is tried again later.
+    /// </summary>
+    private bool CommitUpkeepAlone()
+    {
+        try
+        {
+            _gate.Run(() => CommitSqlite([]));
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+        finally
+        {
+            Heads?.UpkeptAlone();
         }
     }
 

@@ -22,7 +22,9 @@ namespace Sessions.Service.Storage;
 /// oldest first, <see cref="SqliteUpkeep.RowsRemovedPerCommit"/> in each of its next commits: the rows of one page go
 /// in one commit, and no commit holds the writer long. The rows a trim removes are below the entity's snapshot, which
 /// replays never read, so a trim that waits changes no answer; one lost with a crash leaves its rows linked from the
-/// entity's kept rows (oldest removed first), and the entity's next trim follows its links past them.
+/// entity's kept rows (oldest removed first), and the entity's next trim follows its links past them. When no writes
+/// come, the writer commits for this upkeep alone once it is due (<see cref="IdleUpkeepAt"/>), a commit at most every
+/// <see cref="SqliteUpkeep.TrimEvery"/>; at a graceful stop it runs whatever waits (<see cref="MakeDue"/>).
 /// </remarks>
 internal sealed class SqliteJournalHeads
 {
@@ -91,6 +93,9 @@ internal sealed class SqliteJournalHeads
 
     private long _nextTrims;
 
+    /// <summary>The earliest the writer commits for upkeep alone again: a commit for it every <see cref="SqliteUpkeep.TrimEvery"/> at most.</summary>
+    private long _nextIdleUpkeep;
+
     public SqliteJournalHeads(DbDataSource dataSource, string serviceId, SqliteUpkeep upkeep)
     {
         ArgumentNullException.ThrowIfNull(upkeep);
@@ -120,6 +125,28 @@ internal sealed class SqliteJournalHeads
     /// <summary>The writer's: an entity's trim, kept until trims are due (a later one of the same entity reaches further).</summary>
     public void DeferTrim(JournalEntity entity, long beforeVersion) =>
         _trims[entity] = _trims.TryGetValue(entity, out var waiting) ? Math.Max(waiting, beforeVersion) : beforeVersion;
+
+    /// <summary>
+    /// When (a <see cref="Stopwatch"/> timestamp) the writer, with no writes coming, should commit for upkeep alone: the
+    /// waiting trims, the rows they found, the unsaved heads; null when nothing waits.
+    /// </summary>
+    public long? IdleUpkeepAt
+    {
+        get
+        {
+            long? at = _trims.Count > 0 ? Math.Max(_nextTrims, _nextIdleUpkeep) : _doomed.Count > 0 ? _nextIdleUpkeep : null;
+            return _unsaved.IsValueCreated && !_unsaved.Value.IsEmpty ? Math.Min(at ?? long.MaxValue, Math.Max(_nextSave, _nextIdleUpkeep)) : at;
+        }
+    }
+
+    /// <summary>Whether anything is left for upkeep: a waiting trim, a row it found, an unsaved head.</summary>
+    public bool UpkeepWaits => _trims.Count > 0 || _doomed.Count > 0 || (_unsaved.IsValueCreated && !_unsaved.Value.IsEmpty);
+
+    /// <summary>The writer's, after a commit for upkeep alone (whether it committed or not): the next waits its turn.</summary>
+    public void UpkeptAlone() => _nextIdleUpkeep = Stopwatch.GetTimestamp() + _trimEvery;
+
+    /// <summary>The writer's, at a graceful stop: the waiting trims and the heads' save are due at once.</summary>
+    public void MakeDue() => _nextTrims = _nextSave = 0;
 
     /// <summary>The heads not saved yet.</summary>
     public IEnumerable<KeyValuePair<JournalEntity, JournalHead>> UnsavedHeads => _unsaved.Value;
