@@ -76,6 +76,25 @@ public sealed class WebhookLogAndMetricsTests(WebhookApiFactory api) : IClassFix
         Assert.Contains("dotnet_gc_collections_total", metrics.Names);
     }
 
+    [Fact]
+    public async Task MetricsTimeTheGroupCommitAndCountTheWritesItMadeDurableTogether()
+    {
+        // Other test hosts in this process commit too (they share the meter listener): the webhook's commit is at
+        // least one more, holding at least its journal append.
+        var before = await ScrapeAsync();
+        var fixture = FixtureFiles.Get("dyte/02-meeting.participantJoined.json");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("dyte", TestSources.FixtureRequest(fixture))).StatusCode);
+
+        var after = await ScrapeAsync();
+
+        Assert.True(Committed(after, "sessions_storage_commit_duration_seconds_count") > Committed(before, "sessions_storage_commit_duration_seconds_count"));
+        Assert.True(Committed(after, "sessions_storage_commit_duration_seconds_sum") > Committed(before, "sessions_storage_commit_duration_seconds_sum"));
+        Assert.True(Committed(after, "sessions_storage_commit_writes_sum") >= Committed(before, "sessions_storage_commit_writes_sum") + 1);
+
+        // None of the series is there before the process's first commit.
+        static double Committed(PrometheusScrape scrape, string name) => scrape.Matching(name, ("outcome", "committed")).Sum(s => s.Value);
+    }
+
     /// <summary>The metrics as a scraper with the API key reads them (metrics are not public outside Development).</summary>
     private async Task<PrometheusScrape> ScrapeAsync()
     {

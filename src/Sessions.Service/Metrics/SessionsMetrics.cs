@@ -13,11 +13,19 @@ public sealed class SessionsMetrics : IDisposable
     /// <summary>Bucket bounds of the duration histogram, in seconds: a millisecond to ten seconds.</summary>
     private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+    /// <summary>Bucket bounds of the commit duration histogram, in seconds: half a millisecond to two and a half seconds.</summary>
+    private static readonly double[] CommitBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+    /// <summary>Bucket bounds of the writes per commit histogram, up to the most one commit takes (512).</summary>
+    private static readonly long[] CommitWriteBuckets = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
     private readonly Meter _meter;
     private readonly Counter<long> _received;
     private readonly Counter<long> _events;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _commitDuration;
+    private readonly Histogram<long> _commitWrites;
     private long _eventsTotal;
 
     public SessionsMetrics(IMeterFactory meters)
@@ -29,6 +37,12 @@ public sealed class SessionsMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("sessions_webhook_rejected", "{request}", "Webhook requests rejected, by reason");
         _duration = _meter.CreateHistogram("sessions_webhook_duration", "s", "Time from request to durable answer", tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _commitDuration = _meter.CreateHistogram("sessions_storage_commit_duration", "s",
+            "Time the group commit's writer spent on one commit, from taking its writes to the end of the commit", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = CommitBuckets });
+        _commitWrites = _meter.CreateHistogram("sessions_storage_commit_writes", "{write}",
+            "Writes (journal appends, raw log rows, trims) one commit of the group commit made durable together", tags: null,
+            new InstrumentAdvice<long> { HistogramBucketBoundaries = CommitWriteBuckets });
     }
 
     /// <summary>The meter, for the service's other instruments (<see cref="IndexGauges"/>).</summary>
@@ -51,6 +65,14 @@ public sealed class SessionsMetrics : IDisposable
 
     public void Duration(string source, string kind, TimeSpan elapsed) =>
         _duration.Record(elapsed.TotalSeconds, new("source", source), new("kind", kind));
+
+    /// <summary>One commit of the group commit's writer: how long it took, how many writes it held, whether it committed.</summary>
+    public void Commit(TimeSpan elapsed, int writes, bool committed)
+    {
+        var outcome = new KeyValuePair<string, object?>("outcome", committed ? "committed" : "failed");
+        _commitDuration.Record(elapsed.TotalSeconds, outcome);
+        _commitWrites.Record(writes, outcome);
+    }
 
     public void Dispose() => _meter.Dispose();
 }

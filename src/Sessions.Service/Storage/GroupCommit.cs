@@ -8,6 +8,7 @@ using Sessions.Abstractions.Webhooks;
 using Sessions.Grains.Notifications;
 using Sessions.Grains.Storage;
 using Sessions.Service.Hosting;
+using Sessions.Service.Metrics;
 
 namespace Sessions.Service.Storage;
 
@@ -57,6 +58,7 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private readonly DbDataSource _dataSource;
     private readonly StorageWriteGate _gate;
+    private readonly SessionsMetrics _metrics;
     private readonly string _serviceId;
     private readonly BlockingCollection<Write> _pending = [];
     private readonly Task _writer;
@@ -64,17 +66,18 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>The SQLite writer's connection and statements, kept between batches (only the writer's thread uses them).</summary>
     private SqliteStatements? _sqlite;
 
-    public GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options)
-        : this(dataSource, gate, options, SqliteUpkeep.Default)
+    public GroupCommit(DbDataSource dataSource, StorageWriteGate gate, SessionsMetrics metrics, IOptions<HostingOptions> options)
+        : this(dataSource, gate, metrics, options, SqliteUpkeep.Default)
     {
     }
 
     /// <summary>With SQLite mode's upkeep (heads saved, trims run) as often as <paramref name="upkeep"/> says.</summary>
-    internal GroupCommit(DbDataSource dataSource, StorageWriteGate gate, IOptions<HostingOptions> options, SqliteUpkeep upkeep)
+    internal GroupCommit(DbDataSource dataSource, StorageWriteGate gate, SessionsMetrics metrics, IOptions<HostingOptions> options, SqliteUpkeep upkeep)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _gate = gate;
+        _metrics = metrics;
         _serviceId = options.Value.ServiceId;
         Heads = dataSource.IsPostgres() ? null : new SqliteJournalHeads(dataSource, _serviceId, upkeep);
 
@@ -144,9 +147,11 @@ internal sealed class GroupCommit : IAsyncDisposable
                 batch.Add(next);
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var stored = _gate.Run(() => _dataSource.IsPostgres() ? CommitPostgres(batch) : CommitSqlite(batch));
+                _metrics.Commit(Stopwatch.GetElapsedTime(started), batch.Count, committed: true);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (stored[i])
@@ -164,6 +169,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             catch (Exception ex)
             {
                 // Not stored: every request of the batch answers 503 and its provider retries.
+                _metrics.Commit(Stopwatch.GetElapsedTime(started), batch.Count, committed: false);
                 batch.ForEach(w => w.Done.TrySetException(ex));
             }
 
@@ -194,13 +200,16 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// </summary>
     private bool CommitUpkeepAlone()
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _gate.Run(() => CommitSqlite([]));
+            _metrics.Commit(Stopwatch.GetElapsedTime(started), 0, committed: true);
             return true;
         }
         catch (Exception)
         {
+            _metrics.Commit(Stopwatch.GetElapsedTime(started), 0, committed: false);
             return false;
         }
         finally

@@ -1,7 +1,10 @@
 using System.Data.Common;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Sessions.Service.Hosting;
+using Sessions.Service.Metrics;
 using Sessions.Service.Storage;
 
 namespace Sessions.Service.Tests.Infrastructure;
@@ -9,13 +12,19 @@ namespace Sessions.Service.Tests.Infrastructure;
 /// <summary>A database of <c>mode</c> with the schema applied, and the hot path's writer over it, as the service sets them up.</summary>
 internal sealed class MigratedStorage : IAsyncDisposable
 {
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
     private MigratedStorage(IOptions<HostingOptions> settings, DbDataSource dataSource, StorageWriteGate gate, SqliteUpkeep upkeep)
     {
         (Settings, DataSource, Gate) = (settings, dataSource, gate);
-        Commits = new GroupCommit(dataSource, gate, settings, upkeep);
+        Metrics = new SessionsMetrics(_meters.GetRequiredService<IMeterFactory>());
+        Commits = new GroupCommit(dataSource, gate, Metrics, settings, upkeep);
     }
 
     public IOptions<HostingOptions> Settings { get; }
+
+    /// <summary>The service's instruments, on a meter factory of this storage's own (<see cref="_meters"/>).</summary>
+    public SessionsMetrics Metrics { get; }
 
     public DbDataSource DataSource { get; }
 
@@ -38,5 +47,7 @@ internal sealed class MigratedStorage : IAsyncDisposable
     {
         await Commits.DisposeAsync();
         await DataSource.DisposeAsync();
+        Metrics.Dispose();
+        await _meters.DisposeAsync();
     }
 }
