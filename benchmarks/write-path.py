@@ -21,7 +21,9 @@ Per run: requests/s, p50 and p99, non-2xx answers and socket errors (any of them
 table), the ratio to the receiver's requests/s of the same workload and temperature, CPU milliseconds per request of
 the service process, of PostgreSQL (every backend, running or ended) and of the load generator, the ratio of the
 receiver's CPU per request to the run's (what the throughput ratio would be if both got the same CPU), how busy the
-machine was and how many cores other processes took meanwhile (the machine is shared: ratios within one run count).
+machine was and how many cores other processes took meanwhile (the machine is shared: ratios within one run count),
+and, for Sessions, from its own /metrics before and after the run, the share of the run its one group-commit writer
+spent committing (near 100%: every webhook queues behind it) and how many writes each commit held.
 Both .NET processes run as in production: Release build, Production environment, logging at Warning, the runtime's
 default (server) GC. The receiver gets the Npgsql settings Sessions gives itself (auto-prepare, no reset on close).
 
@@ -59,6 +61,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.dont_write_bytecode = True  # importing ingest.py beside this script leaves no __pycache__ in the work tree
 from ingest import (ROOT, SERVICE, Postgres, busy_and_total_ticks, children_cpu_seconds, cpu_seconds, free_port,
@@ -150,6 +153,21 @@ class Target:
     @property
     def pid(self):
         return self.process.process.pid if self.process else None
+
+    def commits(self):
+        """The group commit's histograms on Sessions' /metrics (seconds spent committing, commits, writes), or None."""
+        if not self.scenario.startswith("sessions-"):
+            return None
+        request = urllib.request.Request(f"{self.process.url}/metrics",
+                                         headers={"Authorization": "Bearer write-path-benchmark-key"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+        totals = {}
+        for name in ("sessions_storage_commit_duration_seconds_sum", "sessions_storage_commit_duration_seconds_count",
+                     "sessions_storage_commit_writes_sum"):
+            totals[name] = sum(float(m.group(1)) for m in re.finditer(
+                rf'^{name}{{[^}}]*outcome="committed"[^}}]*}} (\S+)$', text, re.MULTILINE))
+        return totals
 
     def stop(self) -> None:
         if self.process:
@@ -326,6 +344,7 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
     service_before = cpu_seconds(target.pid) if target.pid else 0.0
     pg_before = pg.cpu_seconds()
     client_before = children_cpu_seconds()
+    commits_before = target.commits()
     busy_before, total_before = busy_and_total_ticks()
     started = time.time()
     if target.scenario == "pgbench":
@@ -337,6 +356,7 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
     client = children_cpu_seconds() - client_before
     service = (cpu_seconds(target.pid) - service_before) if target.pid else 0.0
     database = pg.cpu_seconds() - pg_before
+    commits_after = target.commits()
     busy = (busy_after - busy_before) / os.sysconf("SC_CLK_TCK")
     requests = max(1, result["requests"])
     result.update(scenario=target.scenario, workload=workload, temp=temp, unmeasured_failures=unmeasured_failures,
@@ -345,6 +365,10 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
                   machine_busy=(busy_after - busy_before) / max(1, total_after - total_before),
                   # Whatever else ran meanwhile: the machine is shared with other work.
                   other_cores=max(0.0, busy - service - client - database) / wall)
+    if commits_before and commits_after:
+        # The one writer's share of the time spent committing (near 1: storage is the limit), and writes per commit.
+        spent, commits, writes = (commits_after[k] - commits_before[k] for k in commits_before)
+        result.update(writer_busy=spent / wall, writes_per_commit=writes / max(1, commits))
     if profiler:
         profiler.finish(target, tag, tools)
         if target.pid:
@@ -397,17 +421,20 @@ def print_table(results: list) -> None:
     would be if each got the same CPU: on a shared machine the other load takes more from some runs than others).
     With --rounds, each round's ratios are to the receiver of that round, and the medians over rounds follow."""
     print("\n| workload | temp | scenario | req/s | × receiver | p50 ms | p99 ms | non-2xx + errors | "
-          "CPU ms/req: service / PostgreSQL / load gen | × receiver by CPU | machine busy | other load (cores) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "CPU ms/req: service / PostgreSQL / load gen | × receiver by CPU | machine busy | other load (cores) | "
+          "writer busy, writes per commit |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         receiver = receiver_of(results, r)
         ratio = f"{r['rps'] / receiver['rps']:.2f}×" if receiver else "–"
         by_cpu = f"{cpu_ms(receiver) / cpu_ms(r):.2f}×" if receiver else "–"
         failures = r["failures"] + r["unmeasured_failures"]
         workload = f"{r['workload']}, round {r['round']}" if "round" in r else r["workload"]
+        writer = f"{100 * r['writer_busy']:.0f}%, {r['writes_per_commit']:.1f}" if "writer_busy" in r else "–"
         print(f"| {workload} | {r['temp']} | {r['scenario']} | {r['rps']:,.0f} | {ratio} | {r['p50_us'] / 1000:.1f} | "
               f"{r['p99_us'] / 1000:.1f} | {failures} | {r['service_cpu_ms']:.3f} / {r['postgres_cpu_ms']:.3f} / "
-              f"{r['client_cpu_ms']:.3f} | {by_cpu} | {100 * r['machine_busy']:.0f}% | {r['other_cores']:.2f} |")
+              f"{r['client_cpu_ms']:.3f} | {by_cpu} | {100 * r['machine_busy']:.0f}% | {r['other_cores']:.2f} | "
+              f"{writer} |")
     rounds = [r for r in results if "round" in r]
     if not rounds:
         return
