@@ -7,7 +7,8 @@ namespace Sessions.Service.Storage;
 /// One silo per SQLite file. SQLite mode's journal is fenced by its writer's memory (<see cref="SqliteJournalHeads"/>),
 /// not by the database, so a second silo on the same file would append beside the first unseen, two versions of one
 /// entity's history interleaved. The silo holds an exclusive lock on a file beside the database (<c>{file}.silo-lock</c>)
-/// from start until the container disposes it, released by the system when the process dies; a second silo stops at start and says why.
+/// from start until the container disposes it, released by the system when the process dies; a second silo stops at
+/// start and says why.
 /// Front-ends take no lock: they store only raw log rows. Registered before the schema migration.
 /// </summary>
 internal sealed class SqliteSiloLock(IOptions<HostingOptions> options) : IHostedService, IDisposable
