@@ -34,6 +34,12 @@ internal sealed class GroupCommit : IAsyncDisposable
     private const string InsertOutbox =
         "INSERT INTO SessionsOutbox (ServiceId, Shard, EntityKey, Type, Provider, OccurredAtMs, RecordedAtMs, Payload) ";
 
+    /// <summary>
+    /// How long the writer finds no write before it commits due upkeep alone. Under load the queue is empty for moments
+    /// between batches, and the next write's commit does the upkeep anyway, without a commit (and a sync) of its own.
+    /// </summary>
+    private const int UpkeepAloneAfterMs = 50;
+
     private const int JournalColumns = 6;
 
     private const int OutboxColumns = 8;
@@ -188,10 +194,13 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    /// <summary>How long the writer waits for writes before SQLite mode's upkeep is due without them (forever when none waits).</summary>
+    /// <summary>
+    /// How long the writer waits for writes before it commits SQLite mode's upkeep alone: until the upkeep is due, and at
+    /// least <see cref="UpkeepAloneAfterMs"/> (forever when none waits).
+    /// </summary>
     private int IdleWait() =>
         Heads?.IdleUpkeepAt is { } at
-            ? (int)Math.Clamp(Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), at).TotalMilliseconds), 0, int.MaxValue)
+            ? (int)Math.Clamp(Math.Ceiling(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), at).TotalMilliseconds), UpkeepAloneAfterMs, int.MaxValue)
             : Timeout.Infinite;
 
     /// <summary>
