@@ -8,6 +8,8 @@
   linked     in-order without that index: each row points to its entity's previous one, the entities' latest rows
              (heads) kept in memory and saved to a table of their own every --heads-every commits (deploy/sql/sqlite/0010;
              the service saves every ten seconds, some 750 commits of 8 at its SQLite-mode rate on this workload)
+  untimed    linked without the index by time (GrainType, RecordedAtMs, …) that index shards' repair reads; not built:
+             what it would save if the repair read the saved heads' times instead
 
 Each run: a fresh file in WAL mode with synchronous=FULL (as the service), a history of --history rows over --fleet
 servers, then --commits transactions of --per-commit appends, each to a server picked at random (a group commit across
@@ -40,6 +42,11 @@ LAYOUTS = {
     "linked": ["CREATE TABLE SessionsJournal (Seq INTEGER PRIMARY KEY, ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, "
                "GrainKey TEXT NOT NULL, Version INTEGER NOT NULL, RecordedAtMs INTEGER NOT NULL, Payload BLOB NOT NULL, PrevSeq INTEGER)",
                "CREATE INDEX IX_SessionsJournal_RecordedAtMs ON SessionsJournal (GrainType, RecordedAtMs, ServiceId, GrainKey)",
+               "CREATE TABLE SessionsJournalHeads (ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, GrainKey TEXT NOT NULL, "
+               "Seq INTEGER NOT NULL, Version INTEGER NOT NULL, PRIMARY KEY (ServiceId, GrainType, GrainKey)) WITHOUT ROWID",
+               "CREATE TABLE SessionsJournalHeadsSaved (ServiceId TEXT NOT NULL PRIMARY KEY, ThroughSeq INTEGER NOT NULL) WITHOUT ROWID"],
+    "untimed": ["CREATE TABLE SessionsJournal (Seq INTEGER PRIMARY KEY, ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, "
+               "GrainKey TEXT NOT NULL, Version INTEGER NOT NULL, RecordedAtMs INTEGER NOT NULL, Payload BLOB NOT NULL, PrevSeq INTEGER)",
                "CREATE TABLE SessionsJournalHeads (ServiceId TEXT NOT NULL, GrainType TEXT NOT NULL, GrainKey TEXT NOT NULL, "
                "Seq INTEGER NOT NULL, Version INTEGER NOT NULL, PRIMARY KEY (ServiceId, GrainType, GrainKey)) WITHOUT ROWID",
                "CREATE TABLE SessionsJournalHeadsSaved (ServiceId TEXT NOT NULL PRIMARY KEY, ThroughSeq INTEGER NOT NULL) WITHOUT ROWID"],
@@ -81,7 +88,7 @@ def run(layout: str, page_size: int, folder: str, args) -> str:
             versions[server] += 1
             clock[0] += 1
             key = f"liveswitch/mediaserver-{server}"
-            if layout == "linked":
+            if layout in ("linked", "untimed"):
                 heads[server] = db.execute(INSERT_LINKED, ("sessions", "server", key, versions[server], clock[0], payload,
                                                            heads[server])).fetchone()[0]
                 unsaved.add(server)
