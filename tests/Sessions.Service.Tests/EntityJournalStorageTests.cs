@@ -200,6 +200,11 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         Assert.Equal([3L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
         await Assert.ThrowsAsync<JournalConflictException>(() =>
             restarted.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(3, "gw-a", 30), request: null));
+
+        // An index shard's repair finds what changed from the saved heads' times (nothing is unsaved after a clean stop).
+        Assert.Equal(["liveswitch/gw-a", "liveswitch/gw-b"], (await restarted.KeysChangedSinceAsync(EntityKind.Server, At, cancellationToken)).Order());
+        Assert.Empty(await restarted.KeysChangedSinceAsync(EntityKind.Server, At.AddMilliseconds(1), cancellationToken));
+        Assert.Empty(await restarted.KeysChangedSinceAsync(EntityKind.Session, At, cancellationToken));
     }
 
     private static async Task AssertJournalAsync(string mode, string connectionString)

@@ -34,7 +34,7 @@ public sealed class SqlitePlanTests
         }
 
         await connection.ExecuteAsync(
-            "INSERT INTO SessionsJournalHeads SELECT ServiceId, GrainType, GrainKey, Seq, Version FROM SessionsJournal WHERE Version = 3");
+            "INSERT INTO SessionsJournalHeads SELECT ServiceId, GrainType, GrainKey, Seq, Version, RecordedAtMs FROM SessionsJournal WHERE Version = 3");
         await connection.ExecuteAsync("INSERT INTO SessionsJournalHeadsSaved VALUES ('sessions', $1)", 3 * Entities);
 
         var entity = new Dictionary<string, object>
@@ -58,9 +58,9 @@ public sealed class SqlitePlanTests
             // A start: the rows after the last saved heads, a range of the rows' own key.
             (SqliteJournalHeads.Unsaved, new() { ["@service"] = "sessions" }, "SEARCH SessionsJournal USING INTEGER PRIMARY KEY (rowid>?)"),
 
-            // An index shard's repair: which entities of a kind changed since a moment, from the index alone.
-            (AdoNetEntityJournal.ChangedSince, new() { ["@service"] = "sessions", ["@type"] = "server", ["@since"] = 11000L },
-             "SEARCH SessionsJournal USING COVERING INDEX IX_SessionsJournal_RecordedAtMs"),
+            // An index shard's repair: which entities of a kind changed since a moment, from the saved heads' index alone.
+            (SqliteJournalHeads.SavedSince, new() { ["@service"] = "sessions", ["@type"] = "server", ["@since"] = 11000L },
+             "SEARCH SessionsJournalHeads USING COVERING INDEX IX_SessionsJournalHeads_RecordedAtMs (ServiceId=? AND GrainType=? AND RecordedAtMs>?)"),
         ];
         foreach (var (query, values, expected) in journal)
         {

@@ -17,7 +17,10 @@ namespace Sessions.Service.Storage;
 internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit commits, IOptions<HostingOptions> options)
     : IEntityJournal, IEntityChangeLog
 {
-    /// <summary>Which entities of a kind changed since a moment: an index shard's repair after a crash.</summary>
+    /// <summary>
+    /// Which entities of a kind changed since a moment: an index shard's repair after a crash, on PostgreSQL (SQLite mode
+    /// reads its heads' times, <see cref="SqliteJournalHeads.SavedSince"/>).
+    /// </summary>
     internal const string ChangedSince =
         "SELECT DISTINCT GrainKey FROM SessionsJournal WHERE ServiceId = @service AND GrainType = @type AND RecordedAtMs >= @since";
 
@@ -70,20 +73,26 @@ internal sealed class AdoNetEntityJournal(DbDataSource dataSource, GroupCommit c
 
     public async Task<IReadOnlyList<string>> KeysChangedSinceAsync(EntityKind kind, DateTimeOffset since, CancellationToken cancellationToken)
     {
+        var sinceMs = Math.Max(0, since.ToUnixTimeMilliseconds());
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = ChangedSince;
+        command.CommandText = commits.Heads is null ? ChangedSince : SqliteJournalHeads.SavedSince;
         command.AddParameter("service", options.Value.ServiceId);
         command.AddParameter("type", GrainType(kind));
-        command.AddParameter("since", Math.Max(0, since.ToUnixTimeMilliseconds()));
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        command.AddParameter("since", sinceMs);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            keys.Add(reader.GetString(0));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                keys.Add(reader.GetString(0));
+            }
         }
 
-        return keys;
+        // SQLite mode: the heads saved since the last save are in the writer's memory (an entity whose saved head is
+        // older may have moved on since).
+        keys.UnionWith(commits.Heads?.UnsavedSince(GrainType(kind), sinceMs) ?? []);
+        return [.. keys];
     }
 
     /// <summary>The journal names an entity's kind as Orleans names its grain type (<c>server</c>, <c>session</c>, …).</summary>

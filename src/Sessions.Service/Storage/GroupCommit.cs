@@ -384,7 +384,7 @@ internal sealed class GroupCommit : IAsyncDisposable
                 Prepare(connection, InsertRequestRow, RequestColumns),
                 Prepare(connection, OutboxStatement(1), OutboxColumns),
                 Prepare(connection, SqliteJournalHeads.FindSaved, 3),
-                Prepare(connection, SqliteJournalHeads.SaveHead, 5),
+                Prepare(connection, SqliteJournalHeads.SaveHead, 6),
                 Prepare(connection, SqliteJournalHeads.SaveThrough, 1));
         }
 
@@ -448,7 +448,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
 
             var seq = (long)Scalar(journal, [.. JournalValues(serviceId, append), head is { } previous ? previous.Seq : DBNull.Value]);
-            moved[entity] = new JournalHead(seq, append.Version);
+            moved[entity] = new JournalHead(seq, append.Version, append.RecordedAtMs);
             RunAll(outbox, append.Notifications.Select(n => OutboxValues(serviceId, n, append.RecordedAtMs)));
             return append.RequestRow is not { } row || Run(request, row) == 1;
         }
@@ -486,7 +486,7 @@ internal sealed class GroupCommit : IAsyncDisposable
 
             SetValues(findHead, [serviceId, entity.GrainType, entity.Key]);
             using var reader = findHead.ExecuteReader();
-            return reader.Read() ? new JournalHead(reader.GetInt64(0), reader.GetInt64(1)) : null;
+            return reader.Read() ? new JournalHead(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
         }
 
         /// <summary>Every unsaved head and this batch's, then the row they account for, in this batch's transaction.</summary>
@@ -494,7 +494,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         {
             foreach (var (entity, head) in heads.UnsavedHeads.Where(h => !moved.ContainsKey(h.Key)).Concat(moved))
             {
-                Run(saveHead, [serviceId, entity.GrainType, entity.Key, head.Seq, head.Version]);
+                Run(saveHead, [serviceId, entity.GrainType, entity.Key, head.Seq, head.Version, head.RecordedAtMs]);
             }
 
             Run(saveThrough, [serviceId]);

@@ -56,11 +56,18 @@ internal sealed class SqliteJournalHeads
     public const string RemoveRow = "DELETE FROM SessionsJournal WHERE Seq = $1";
 
     /// <summary>An entity's saved head, for one not in memory.</summary>
-    public const string FindSaved = "SELECT Seq, Version FROM SessionsJournalHeads WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3";
+    public const string FindSaved = "SELECT Seq, Version, RecordedAtMs FROM SessionsJournalHeads WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3";
 
     public const string SaveHead =
-        "INSERT INTO SessionsJournalHeads (ServiceId, GrainType, GrainKey, Seq, Version) VALUES ($1, $2, $3, $4, $5) " +
-        "ON CONFLICT (ServiceId, GrainType, GrainKey) DO UPDATE SET Seq = excluded.Seq, Version = excluded.Version";
+        "INSERT INTO SessionsJournalHeads (ServiceId, GrainType, GrainKey, Seq, Version, RecordedAtMs) VALUES ($1, $2, $3, $4, $5, $6) " +
+        "ON CONFLICT (ServiceId, GrainType, GrainKey) DO UPDATE SET Seq = excluded.Seq, Version = excluded.Version, RecordedAtMs = excluded.RecordedAtMs";
+
+    /// <summary>
+    /// The entities of a kind whose saved head (their latest row when saved) is from a moment on: an index shard's repair
+    /// after a crash, with the unsaved heads (<see cref="UnsavedSince"/>); the journal has no index by time in SQLite mode.
+    /// </summary>
+    public const string SavedSince =
+        "SELECT GrainKey FROM SessionsJournalHeads WHERE ServiceId = @service AND GrainType = @type AND RecordedAtMs >= @since";
 
     /// <summary>Run after every unsaved head was saved: they account for every row there is.</summary>
     public const string SaveThrough =
@@ -69,7 +76,7 @@ internal sealed class SqliteJournalHeads
 
     /// <summary>The rows appended since the heads were last saved, in append order: the last of each entity is its head.</summary>
     public const string Unsaved =
-        "SELECT Seq, GrainType, GrainKey, Version FROM SessionsJournal WHERE ServiceId = @service " +
+        "SELECT Seq, GrainType, GrainKey, Version, RecordedAtMs FROM SessionsJournal WHERE ServiceId = @service " +
         "AND Seq > coalesce((SELECT ThroughSeq FROM SessionsJournalHeadsSaved WHERE ServiceId = @service), 0) ORDER BY Seq";
 
     private readonly DbDataSource _dataSource;
@@ -155,6 +162,10 @@ internal sealed class SqliteJournalHeads
     public long? UnsavedRow(string grainType, string key) =>
         _unsaved.Value.TryGetValue(new JournalEntity(grainType, key), out var head) ? head.Seq : null;
 
+    /// <summary>The keys of a kind's entities whose unsaved head (their latest row) is from <paramref name="sinceMs"/> on.</summary>
+    public IEnumerable<string> UnsavedSince(string grainType, long sinceMs) =>
+        _unsaved.Value.Where(h => h.Key.GrainType == grainType && h.Value.RecordedAtMs >= sinceMs).Select(h => h.Key.Key);
+
     /// <summary>The writer's view of an unsaved head.</summary>
     public bool TryGetUnsaved(JournalEntity entity, out JournalHead head) => _unsaved.Value.TryGetValue(entity, out head);
 
@@ -200,7 +211,7 @@ internal sealed class SqliteJournalHeads
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            heads[new JournalEntity(reader.GetString(1), reader.GetString(2))] = new JournalHead(reader.GetInt64(0), reader.GetInt64(3));
+            heads[new JournalEntity(reader.GetString(1), reader.GetString(2))] = new JournalHead(reader.GetInt64(0), reader.GetInt64(3), reader.GetInt64(4));
         }
 
         return heads;
@@ -219,5 +230,5 @@ internal sealed record SqliteUpkeep(TimeSpan SaveHeadsEvery, TimeSpan TrimEvery,
 /// <summary>An entity of the journal: its grain type and key.</summary>
 internal readonly record struct JournalEntity(string GrainType, string Key);
 
-/// <summary>An entity's latest journal row and the version it holds.</summary>
-internal readonly record struct JournalHead(long Seq, long Version);
+/// <summary>An entity's latest journal row, the version it holds, and when it was recorded.</summary>
+internal readonly record struct JournalHead(long Seq, long Version, long RecordedAtMs);
