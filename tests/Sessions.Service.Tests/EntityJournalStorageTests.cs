@@ -69,6 +69,8 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         Assert.Equal([2L, 3L], gw1.Select(e => e.Version));
         Assert.Equal(CanonicalJson.Serialize(Entry(3, "gw-1", 3).Event!), CanonicalJson.Serialize(gw1[1].Event!));
         Assert.Single(await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-2", 0, cancellationToken));
+        Assert.Equal(["liveswitch/gw-1", "liveswitch/gw-2"], (await journal.KeysChangedSinceAsync(EntityKind.Server, At, cancellationToken)).Order());
+        Assert.Empty(await journal.KeysChangedSinceAsync(EntityKind.Server, At.AddSeconds(1), cancellationToken));
         await Assert.ThrowsAsync<JournalConflictException>(() =>
             journal.AppendAsync(EntityKind.Server, "liveswitch/gw-1", Entry(3, "gw-1", 30), request: null));
         await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-1", Entry(4, "gw-1", 40), request: null);
