@@ -153,11 +153,9 @@ internal sealed class GroupCommit : IAsyncDisposable
                 batch.Add(next);
             }
 
-            var started = Stopwatch.GetTimestamp();
             try
             {
-                var stored = _gate.Run(() => _dataSource.IsPostgres() ? CommitPostgres(batch) : CommitSqlite(batch));
-                _metrics.Commit(Stopwatch.GetElapsedTime(started), batch.Count, committed: true);
+                var stored = Commit(batch);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     if (stored[i])
@@ -175,7 +173,6 @@ internal sealed class GroupCommit : IAsyncDisposable
             catch (Exception ex)
             {
                 // Not stored: every request of the batch answers 503 and its provider retries.
-                _metrics.Commit(Stopwatch.GetElapsedTime(started), batch.Count, committed: false);
                 batch.ForEach(w => w.Done.TrySetException(ex));
             }
 
@@ -190,7 +187,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 heads.MakeDue();
             }
-            while (heads.UpkeepWaits && CommitUpkeepAlone());
+            while (heads.IdleUpkeepAt is not null && CommitUpkeepAlone());
         }
     }
 
@@ -209,21 +206,35 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// </summary>
     private bool CommitUpkeepAlone()
     {
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            _gate.Run(() => CommitSqlite([]));
-            _metrics.Commit(Stopwatch.GetElapsedTime(started), 0, committed: true);
+            Commit([]);
             return true;
         }
         catch (Exception)
         {
-            _metrics.Commit(Stopwatch.GetElapsedTime(started), 0, committed: false);
             return false;
         }
         finally
         {
             Heads?.UpkeptAlone();
+        }
+    }
+
+    /// <summary>One commit through the gate, timed and counted (<see cref="SessionsMetrics.Commit"/>) whether it commits or not.</summary>
+    private bool[] Commit(List<Write> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var stored = _gate.Run(() => _dataSource.IsPostgres() ? CommitPostgres(batch) : CommitSqlite(batch));
+            _metrics.Commit(Stopwatch.GetElapsedTime(started), batch.Count, committed: true);
+            return stored;
+        }
+        catch
+        {
+            _metrics.Commit(Stopwatch.GetElapsedTime(started), batch.Count, committed: false);
+            throw;
         }
     }
 

@@ -146,9 +146,6 @@ internal sealed class SqliteJournalHeads
         }
     }
 
-    /// <summary>Whether anything is left for upkeep: a waiting trim, a row it found, an unsaved head.</summary>
-    public bool UpkeepWaits => _trims.Count > 0 || _doomed.Count > 0 || (_unsaved.IsValueCreated && !_unsaved.Value.IsEmpty);
-
     /// <summary>The writer's, after a commit for upkeep alone (whether it committed or not): the next waits its turn.</summary>
     public void UpkeptAlone() => _nextIdleUpkeep = Stopwatch.GetTimestamp() + _trimEvery;
 
