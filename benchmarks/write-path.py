@@ -40,6 +40,11 @@ run from there, instead of the build output: precompiled code from the first req
 --service-env NAME=VALUE (repeatable): an environment variable for the Sessions processes only, such as one of the
 runtime's settings (DOTNET_TieredPGO=0); the receiver keeps the runtime's defaults, as a user would run it.
 
+--pg-setting NAME=VALUE (repeatable): a setting of the throwaway PostgreSQL server (wal_compression=lz4), for every
+scenario on it alike. Each measured run on PostgreSQL also prints the server's write-ahead log over the run, from
+pg_stat_wal and pg_stat_bgwriter: bytes per request, the full-page images written per request (a page's first change
+after a checkpoint logs the whole page), and how many checkpoints started during the run.
+
 --profile DIR: PostgreSQL runs with pg_stat_statements, and during each measured run dotnet-counters (a .NET global
 tool) and, where installed, perf (on-CPU samples, native and kernel code included) record the service process; then
 one more run of the same load goes under dotnet-trace (another .NET global tool; its sampler pauses the runtime every
@@ -323,6 +328,19 @@ def summarise_counters(path: str) -> str:
                      for name, v in sorted(values.items()))
 
 
+def server_wal(pg: Postgres) -> tuple:
+    """The whole server's write-ahead log so far: bytes, full-page images, checkpoints started."""
+    def query(sql: str) -> str:
+        return pg.run("psql", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-At", "-F", " ", "-c", sql,
+                      "postgres").strip()
+
+    # PostgreSQL 17 moved the checkpoint counts from pg_stat_bgwriter to pg_stat_checkpointer.
+    checkpoints = ("SELECT num_timed + num_requested FROM pg_stat_checkpointer"
+                   if int(query("SHOW server_version_num")) >= 170000
+                   else "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+    return tuple(int(field) for field in query(f"SELECT wal_bytes, wal_fpi, ({checkpoints}) FROM pg_stat_wal").split())
+
+
 def warm_up(target: Target, pg: Postgres, workload: str, args, stamps: Timestamps) -> int:
     """--warmup seconds of the workload's load, then ANALYZE; the failed requests, which fail the run too."""
     if target.scenario == "pgbench":
@@ -345,6 +363,7 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
     pg_before = pg.cpu_seconds()
     client_before = children_cpu_seconds()
     commits_before = target.commits()
+    wal_before = server_wal(pg) if target.database else None
     busy_before, total_before = busy_and_total_ticks()
     started = time.time()
     if target.scenario == "pgbench":
@@ -357,6 +376,7 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
     service = (cpu_seconds(target.pid) - service_before) if target.pid else 0.0
     database = pg.cpu_seconds() - pg_before
     commits_after = target.commits()
+    wal_after = server_wal(pg) if target.database else None
     busy = (busy_after - busy_before) / os.sysconf("SC_CLK_TCK")
     requests = max(1, result["requests"])
     result.update(scenario=target.scenario, workload=workload, temp=temp, unmeasured_failures=unmeasured_failures,
@@ -369,6 +389,10 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
         # The one writer's share of the time spent committing (near 1: storage is the limit), and writes per commit.
         spent, commits, writes = (commits_after[k] - commits_before[k] for k in commits_before)
         result.update(writer_busy=spent / wall, writes_per_commit=writes / max(1, commits))
+    if wal_before and wal_after:
+        wal_bytes, images, checkpoints = (after - before for before, after in zip(wal_before, wal_after))
+        result.update(wal_bytes_per_request=wal_bytes / requests, images_per_request=images / requests,
+                      checkpoints=checkpoints)
     if profiler:
         profiler.finish(target, tag, tools)
         if target.pid:
@@ -422,8 +446,8 @@ def print_table(results: list) -> None:
     With --rounds, each round's ratios are to the receiver of that round, and the medians over rounds follow."""
     print("\n| workload | temp | scenario | req/s | × receiver | p50 ms | p99 ms | non-2xx + errors | "
           "CPU ms/req: service / PostgreSQL / load gen | × receiver by CPU | machine busy | other load (cores) | "
-          "writer busy, writes per commit |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "writer busy, writes per commit | WAL per request: bytes, full-page images; checkpoints |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         receiver = receiver_of(results, r)
         ratio = f"{r['rps'] / receiver['rps']:.2f}×" if receiver else "–"
@@ -431,10 +455,12 @@ def print_table(results: list) -> None:
         failures = r["failures"] + r["unmeasured_failures"]
         workload = f"{r['workload']}, round {r['round']}" if "round" in r else r["workload"]
         writer = f"{100 * r['writer_busy']:.0f}%, {r['writes_per_commit']:.1f}" if "writer_busy" in r else "–"
+        wal = (f"{r['wal_bytes_per_request']:,.0f}, {r['images_per_request']:.2f}; {r['checkpoints']}"
+               if "wal_bytes_per_request" in r else "–")
         print(f"| {workload} | {r['temp']} | {r['scenario']} | {r['rps']:,.0f} | {ratio} | {r['p50_us'] / 1000:.1f} | "
               f"{r['p99_us'] / 1000:.1f} | {failures} | {r['service_cpu_ms']:.3f} / {r['postgres_cpu_ms']:.3f} / "
               f"{r['client_cpu_ms']:.3f} | {by_cpu} | {100 * r['machine_busy']:.0f}% | {r['other_cores']:.2f} | "
-              f"{writer} |")
+              f"{writer} | {wal} |")
     rounds = [r for r in results if "round" in r]
     if not rounds:
         return
@@ -596,9 +622,11 @@ def main() -> None:
                         help=f"connections wrk and pgbench keep busy (default {CONNECTIONS}, as issue 11 measures)")
     parser.add_argument("--service-env", action="append", default=[], metavar="NAME=VALUE",
                         help="an environment variable for the Sessions processes only (repeatable)")
+    parser.add_argument("--pg-setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a setting of the throwaway PostgreSQL server, for every scenario (repeatable)")
     args = parser.parse_args()
-    if any("=" not in setting for setting in args.service_env):
-        parser.error("--service-env takes NAME=VALUE")
+    if any("=" not in setting for setting in args.service_env + args.pg_setting):
+        parser.error("--service-env and --pg-setting take NAME=VALUE")
     SERVICE_ENV.update(setting.split("=", 1) for setting in args.service_env)
     CONNECTIONS = args.connections
     scenarios = args.scenarios.split(",")
@@ -625,7 +653,10 @@ def main() -> None:
               flush=True)
     if SERVICE_ENV:
         print(f"Sessions' processes also get: {' '.join(f'{k}={v}' for k, v in SERVICE_ENV.items())}", flush=True)
-    pg = Postgres("-c shared_preload_libraries=pg_stat_statements" if args.profile else "")
+    if args.pg_setting:
+        print(f"PostgreSQL also gets: {' '.join(args.pg_setting)}", flush=True)
+    server_settings = [*(["shared_preload_libraries=pg_stat_statements"] if args.profile else []), *args.pg_setting]
+    pg = Postgres(" ".join(f"-c {setting}" for setting in server_settings))
     profiler = Profiler(args.profile, pg) if args.profile else None
     stamps = Timestamps()
     results, runs, failed = [], 0, False
