@@ -16,7 +16,8 @@ namespace Sessions.Grains.Entities;
 /// The thin grain around a kind's pure state machine: dedupe and fold (in <see cref="EntityLog"/>), append the event to
 /// the entity's journal before answering, then file the entity in its index shard (through the silo's
 /// <see cref="IndexLanes"/>). The full record (the snapshot, in Orleans grain storage) is written behind, every
-/// <see cref="SnapshotOptions.SnapshotEvery"/> events; an activation loads it and replays the journal after it.
+/// <see cref="SnapshotOptions.SnapshotEvery"/> events at points shifted by the entity's key (<see cref="SnapshotSchedule"/>);
+/// an activation loads it and replays the journal after it.
 /// Deactivation writes nothing: a mass deactivation (idle collection, a silo's shutdown) would otherwise cost a write
 /// per grain, where the next activation replays at most that many entries. Non-reentrant, so each event is applied
 /// atomically. If an append fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the
@@ -41,6 +42,9 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     private bool _diverged;
 
     private IGrainTimer? _snapshotWrite;
+
+    /// <summary>The shift of this entity's snapshot points (<see cref="SnapshotSchedule"/>), once computed.</summary>
+    private long? _snapshotPhase;
 
     private string? _key;
 
@@ -160,7 +164,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
             // A finished entity rarely hears more; free its memory once this call is done (a late event reactivates it).
             DeactivateOnIdle();
         }
-        else if (record.State.Version - _snapshotVersion >= snapshots.Value.SnapshotEvery)
+        else if (SnapshotDue())
         {
             // Behind the answer: a timer callback is a turn of its own, after this one.
             _snapshotWrite ??= this.RegisterGrainTimer(WriteSnapshotAsync, TimeSpan.Zero, Timeout.InfiniteTimeSpan);
@@ -205,6 +209,12 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
             .. types.Select(t => NotificationEvents.About(
                 TMachine.Kind, header.Provider, header.Id, t.Type, status, previousStatus, item, evt.OccurredAt, t.Extra)),
         ];
+    }
+
+    private bool SnapshotDue()
+    {
+        var every = snapshots.Value.SnapshotEvery;
+        return SnapshotSchedule.Due(_snapshotVersion, record.State.Version, _snapshotPhase ??= SnapshotSchedule.Phase(Key, every), every);
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

@@ -10,7 +10,9 @@ public sealed class SnapshotOptions
 
     /// <summary>
     /// Journal entries an entity gathers before its snapshot is rewritten (and the entries below it trimmed): the
-    /// most an activation replays. Higher writes less per event; lower activates faster.
+    /// most an activation replays. Higher writes less per event; lower activates faster. Each entity's snapshot points
+    /// are shifted by its key (<see cref="Entities.SnapshotSchedule"/>): its first comes after half to one and a half
+    /// times this many events, and until then an activation replays up to that.
     /// </summary>
     [Range(1, 100_000)]
     public int SnapshotEvery { get; set; } = 200;
