@@ -43,9 +43,6 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
 
     private IGrainTimer? _snapshotWrite;
 
-    /// <summary>The shift of this entity's snapshot points (<see cref="SnapshotSchedule"/>), once computed.</summary>
-    private long? _snapshotPhase;
-
     private string? _key;
 
     /// <summary>The grain's key, read once: Orleans makes a new string of it at every read.</summary>
@@ -214,7 +211,7 @@ public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     private bool SnapshotDue()
     {
         var every = snapshots.Value.SnapshotEvery;
-        return SnapshotSchedule.Due(_snapshotVersion, record.State.Version, _snapshotPhase ??= SnapshotSchedule.Phase(Key, every), every);
+        return SnapshotSchedule.Due(_snapshotVersion, record.State.Version, SnapshotSchedule.Phase(Key, every), every);
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
