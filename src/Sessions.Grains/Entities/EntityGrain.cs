@@ -17,11 +17,11 @@ namespace Sessions.Grains.Entities;
 /// the entity's journal before answering, then file the entity in its index shard (through the silo's
 /// <see cref="IndexLanes"/>). The full record (the snapshot, in Orleans grain storage) is written behind, every
 /// <see cref="SnapshotOptions.SnapshotEvery"/> events at points shifted by the entity's key (<see cref="SnapshotSchedule"/>);
-/// an activation loads it and replays the journal after it.
-/// Deactivation writes nothing: a mass deactivation (idle collection, a silo's shutdown) would otherwise cost a write
-/// per grain, where the next activation replays at most that many entries. Non-reentrant, so each event is applied
-/// atomically. If an append fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the
-/// activation is dropped, without a snapshot, so the next call reloads what storage really holds.
+/// an activation loads it and replays the journal after it. Deactivation writes nothing: a mass deactivation (idle
+/// collection, a silo's shutdown) would otherwise cost a write per grain, where the next activation replays at most that
+/// many entries (half again before the first snapshot). Non-reentrant, so each event is applied atomically. If an
+/// append fails, memory is ahead of storage: the exception propagates (the webhook gets 503) and the activation is
+/// dropped, without a snapshot, so the next call reloads what storage really holds.
 /// </summary>
 public abstract partial class EntityGrain<TState, TSnapshot, TMachine>(
     IPersistentState<EntityRecord<TState>> record,
