@@ -54,13 +54,14 @@ public sealed class FixtureReplayTests
         // LiveSwitch fleet: the gateway stopped (offline, not an outage), the media server unregistered without stopping
         // (down), the recording muxer only started, in 2024, and has been silent since (down).
         // Lists and counts follow the entities' answers by up to the index lanes' gathering time: wait for the last of them.
+        // The media server is down either way while its shard still holds its earlier, silent entry: wait for the reasons too.
+        string[] unhealthy = ["down/silent", "down/unregistered"];
         var fleet = await EventuallyAsync(api, "/api/fleet", f => f.GetProperty("total").GetInt32() == 3
-            && Count(f.GetProperty("byHealth"), "offline") == 1 && Count(f.GetProperty("byHealth"), "down") == 2);
+            && Count(f.GetProperty("byHealth"), "offline") == 1 && Count(f.GetProperty("byHealth"), "down") == 2
+            && Unhealthy(f).SequenceEqual(unhealthy));
         Assert.Equal(1, fleet.GetProperty("byHealth").GetProperty("offline").GetInt32());
         Assert.Equal(2, fleet.GetProperty("byHealth").GetProperty("down").GetInt32());
-        Assert.Equal(
-            ["down/silent", "down/unregistered"],
-            fleet.GetProperty("unhealthy").EnumerateArray().Select(s => $"{Text(s, "health")}/{Text(s, "healthReason")}").Order(StringComparer.Ordinal));
+        Assert.Equal(unhealthy, Unhealthy(fleet));
         var gateway = await GetAsync(api, "/api/servers/liveswitch/3b2f6a10-5c7e-4d21-9f0a-6c1d2e3f4a5b");
         Assert.Equal(("gateway", "stopped", "offline", "stopped", 1), (Text(gateway, "role"), Text(gateway, "state"), Text(gateway, "health"), Text(gateway, "healthReason"), gateway.GetProperty("incarnation").GetInt32()));
         Assert.Equal("unregistered", Text(await GetAsync(api, "/api/servers/liveswitch/8d4e2c71-0a9b-4f6e-b3c2-1a7e5d9f0c24"), "state"));
@@ -127,6 +128,10 @@ public sealed class FixtureReplayTests
     }
 
     /// <summary>The count under <paramref name="name"/> in an answer's counts (<c>byHealth</c>, <c>byStatus</c>); 0 while none is filed.</summary>
+    /// <summary>The fleet's unhealthy servers as <c>health/reason</c>, in order.</summary>
+    private static IEnumerable<string> Unhealthy(JsonElement fleet) =>
+        fleet.GetProperty("unhealthy").EnumerateArray().Select(s => $"{Text(s, "health")}/{Text(s, "healthReason")}").Order(StringComparer.Ordinal);
+
     private static int Count(JsonElement counts, string name) => counts.TryGetProperty(name, out var count) ? count.GetInt32() : 0;
 
     private static async Task DeliverAsync(WebhookApiFactory api, Fixture fixture)
