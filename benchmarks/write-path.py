@@ -53,6 +53,7 @@ top frames by exclusive and inclusive time, and the statements by total time. Th
 figures of a profiled run are not comparable with unprofiled ones.
 """
 import argparse
+import functools
 import glob
 import json
 import os
@@ -328,17 +329,23 @@ def summarise_counters(path: str) -> str:
                      for name, v in sorted(values.items()))
 
 
+def server_query(pg: Postgres, sql: str) -> str:
+    return pg.run("psql", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-At", "-F", " ", "-c", sql,
+                  "postgres").strip()
+
+
+@functools.cache
+def checkpoints_started(pg: Postgres) -> str:
+    """The query for the server's checkpoints so far: PostgreSQL 17 moved them from pg_stat_bgwriter to pg_stat_checkpointer."""
+    return ("SELECT num_timed + num_requested FROM pg_stat_checkpointer"
+            if int(server_query(pg, "SHOW server_version_num")) >= 170000
+            else "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+
+
 def server_wal(pg: Postgres) -> tuple:
     """The whole server's write-ahead log so far: bytes, full-page images, checkpoints started."""
-    def query(sql: str) -> str:
-        return pg.run("psql", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-At", "-F", " ", "-c", sql,
-                      "postgres").strip()
-
-    # PostgreSQL 17 moved the checkpoint counts from pg_stat_bgwriter to pg_stat_checkpointer.
-    checkpoints = ("SELECT num_timed + num_requested FROM pg_stat_checkpointer"
-                   if int(query("SHOW server_version_num")) >= 170000
-                   else "SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
-    return tuple(int(field) for field in query(f"SELECT wal_bytes, wal_fpi, ({checkpoints}) FROM pg_stat_wal").split())
+    sql = f"SELECT wal_bytes, wal_fpi, ({checkpoints_started(pg)}) FROM pg_stat_wal"
+    return tuple(int(field) for field in server_query(pg, sql).split())
 
 
 def warm_up(target: Target, pg: Postgres, workload: str, args, stamps: Timestamps) -> int:
@@ -543,8 +550,7 @@ def wal_probe(target: Target, pg: Postgres, args, stamps: Timestamps) -> list:
         wal = None
         lsn = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')"
         def position():
-            return int(pg.run("psql", "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "-At", "-c", lsn,
-                              "postgres").strip().split(".")[0])
+            return int(server_query(pg, lsn).split(".")[0])
         def between(before, after):
             return after - before
     start, sent, rows = stamps.take(), 0, []

@@ -1,5 +1,3 @@
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using Sessions.Abstractions.Entities;
 using Sessions.Canonical;
 using Sessions.Grains.Storage;
@@ -94,10 +92,10 @@ internal static class EntityLog
     }
 
     /// <summary>
-    /// How an entity remembers a dedupe key: XxHash3 of the key's UTF-16 code units. Two of one entity's last 256 keys
+    /// How an entity remembers a dedupe key: its <see cref="KeyHash"/>. Two of one entity's last 256 keys
     /// share a hash with odds of about 2⁻⁴⁸; a stored hash never changes, so it must never change either.
     /// </summary>
-    public static long DedupeHash(string dedupeKey) => unchecked((long)XxHash3.HashToUInt64(MemoryMarshal.AsBytes(dedupeKey.AsSpan())));
+    public static long DedupeHash(string dedupeKey) => unchecked((long)KeyHash.Of(dedupeKey));
 
     /// <summary>Who the entity is and when it was first and last heard of; null before any event.</summary>
     public static EntityHeader? Header<TState>(EntityRecord<TState> record, string key)

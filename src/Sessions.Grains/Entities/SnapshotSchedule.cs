@@ -1,6 +1,3 @@
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
-
 namespace Sessions.Grains.Entities;
 
 /// <summary>
@@ -16,7 +13,7 @@ public static class SnapshotSchedule
 {
     /// <summary>The entity's shift of its snapshot points, in [0, <paramref name="every"/>), the same in every process.</summary>
     public static long Phase(string key, int every) =>
-        (long)(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan())) % (ulong)every);
+        (long)(KeyHash.Of(key) % (ulong)every);
 
     /// <summary>
     /// Whether a snapshot point lies above <paramref name="snapshotVersion"/> (and, before the first snapshot, at or above

@@ -1,5 +1,4 @@
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
+using Sessions.Grains.Entities;
 
 namespace Sessions.Grains.Notifications;
 
@@ -21,7 +20,7 @@ public sealed record OutboxEntry(string EntityKey, string Type, string Provider,
     public int Shard => ShardOf(EntityKey);
 
     public static int ShardOf(string entityKey) =>
-        (int)(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(entityKey.AsSpan())) % Shards);
+        (int)(KeyHash.Of(entityKey) % Shards);
 }
 
 /// <summary>An outbox entry as stored: its sequence number (commit order within one writer) and when it was stored.</summary>
