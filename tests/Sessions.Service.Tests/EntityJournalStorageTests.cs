@@ -21,7 +21,7 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-11-30T12:00:00.123Z", CultureInfo.InvariantCulture);
 
     /// <summary>SQLite mode's heads saved as in the service, its trims run in the commit that takes them.</summary>
-    private static readonly SqliteUpkeep TrimsAtOnce = SqliteUpkeep.Default with { TrimEvery = TimeSpan.Zero };
+    private static readonly SqliteUpkeep TrimsAtOnce = SqliteUpkeep.Default with { TrimEvery = TimeSpan.Zero, RemoveEvery = TimeSpan.Zero };
 
     [Fact]
     public async Task SqliteJournalKeepsEveryVersionOnceWithItsRequest()
@@ -84,7 +84,7 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         using var folder = new TempDirectory("journal-heads");
 
         // A first run saves the heads with every commit: gw-a ends at version 2, saved.
-        await using (var first = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.Zero, TrimEvery = TimeSpan.Zero }))
+        await using (var first = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.Zero, TrimEvery = TimeSpan.Zero, RemoveEvery = TimeSpan.Zero }))
         {
             var journal = new AdoNetEntityJournal(first.DataSource, first.Commits, first.Settings);
             await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(1, "gw-a", 1), request: null);
@@ -93,7 +93,7 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
 
         // A second run saves no heads before it stops answering (a crash: it is never shut down here): gw-a moves on to
         // version 3 and is trimmed below it, gw-b is new.
-        var crashed = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.FromHours(1), TrimEvery = TimeSpan.Zero });
+        var crashed = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.FromHours(1), TrimEvery = TimeSpan.Zero, RemoveEvery = TimeSpan.Zero });
         try
         {
             var journal = new AdoNetEntityJournal(crashed.DataSource, crashed.Commits, crashed.Settings);
@@ -120,12 +120,67 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task SqliteJournalKeepsTheRowsItsTrimsFoundUntilTheirRemovalRoundAndRemovesEveryOne()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("journal-rounds");
+
+        // Trims are found at once, but no removal round is due for an hour: the rows wait until the writer stops.
+        await using (var storage = await MigratedStorage.OpenAsync(
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { TrimEvery = TimeSpan.Zero, RemoveEvery = TimeSpan.FromHours(1) }))
+        {
+            var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+            for (var version = 1; version <= 6; version++)
+            {
+                await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(version, "gw-a", version), request: null);
+                await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-b", Entry(version, "gw-b", version), request: null);
+            }
+
+            // Two snapshots of gw-a, the second while the first's rows still wait (its trim stops where the first's found
+            // rows), and one of gw-b: every row stays readable meanwhile.
+            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 3);
+            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-b", 2);
+            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 5);
+            Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
+            Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-b", 0, cancellationToken)).Select(e => e.Version));
+            Assert.Equal([6L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 5, cancellationToken)).Select(e => e.Version));
+
+            // gw-c hears twenty events in a row (rows 13 to 32 of the file) and is trimmed below 18: the rows its trim finds
+            // close together (16 to 29, one block) go at once, the three before them (13 to 15) wait with the others.
+            for (var version = 1; version <= 20; version++)
+            {
+                await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-c", Entry(version, "gw-c", version), request: null);
+            }
+
+            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-c", 18);
+            await using var connection = await storage.DataSource.OpenConnectionAsync(cancellationToken);
+            Assert.Equal(
+                ["1", "2", "3", "18", "19", "20"],
+                await connection.RowsAsync("SELECT Version FROM SessionsJournal WHERE GrainKey = 'liveswitch/gw-c' ORDER BY Version"));
+            Assert.Equal([18L, 19L, 20L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-c", 17, cancellationToken)).Select(e => e.Version));
+        }
+
+        // The round ran at the stop: every row below each entity's latest snapshot is gone, the rest are kept.
+        await using var next = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+        var restarted = new AdoNetEntityJournal(next.DataSource, next.Commits, next.Settings);
+        Assert.Equal([5L, 6L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
+        Assert.Equal([2L, 3L, 4L, 5L, 6L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-b", 0, cancellationToken)).Select(e => e.Version));
+        await using var rows = await next.DataSource.OpenConnectionAsync(cancellationToken);
+        Assert.Equal(
+            ["liveswitch/gw-a 2", "liveswitch/gw-b 5", "liveswitch/gw-c 3"],
+            await rows.RowsAsync("SELECT GrainKey, count(*) FROM SessionsJournal GROUP BY GrainKey ORDER BY GrainKey"));
+    }
+
+    [Fact]
     public async Task SqliteJournalRunsWaitingTrimsWithoutFurtherWritesOldestRowFirstAndReadsAboveTheSnapshotMeanwhile()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         using var folder = new TempDirectory("journal-trims");
         await using var storage = await MigratedStorage.OpenAsync(
-            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { TrimEvery = TimeSpan.FromMilliseconds(400), RowsRemovedPerCommit = 1 });
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with
+            {
+                TrimEvery = TimeSpan.FromMilliseconds(400), RemoveEvery = TimeSpan.FromMilliseconds(400), RowsRemovedPerCommit = 1,
+            });
         var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
         foreach (var id in (string[])["gw-a", "gw-b"])
         {
@@ -171,7 +226,7 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
 
         // Nothing is due for an hour: the trim and the heads wait in memory until the writer stops.
         await using (var storage = await MigratedStorage.OpenAsync(
-            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.FromHours(1), TrimEvery = TimeSpan.FromHours(1) }))
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { SaveHeadsEvery = TimeSpan.FromHours(1), TrimEvery = TimeSpan.FromHours(1), RemoveEvery = TimeSpan.FromHours(1) }))
         {
             var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
             for (var version = 1; version <= 3; version++)

@@ -373,7 +373,8 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// The SQLite writer's open connection and its statements. The journal there has no index by entity: an append
     /// finds its entity's head (this batch's, an unsaved one, else the saved one), is refused when its version is not
     /// above it, and links its row to it. A trim waits with the others; once they are due, one commit finds their rows
-    /// (each back from its entity's head), and it and the commits after it remove them, oldest first. The heads this
+    /// (each back from its entity's head), and the next removal round removes them, oldest first, a share in each of its
+    /// commits (<see cref="SqliteJournalHeads"/>). The heads this
     /// batch moves reach <see cref="SqliteJournalHeads"/> only once it has committed, and every few seconds a commit
     /// saves them all.
     /// </summary>
@@ -390,7 +391,7 @@ internal sealed class GroupCommit : IAsyncDisposable
                 connection,
                 heads,
                 Prepare(connection, InsertJournalLinked, JournalColumns + 1),
-                Prepare(connection, SqliteJournalHeads.TrimmedRows, 5),
+                Prepare(connection, SqliteJournalHeads.TrimmedRows, 6),
                 Prepare(connection, SqliteJournalHeads.RemoveRow, 1),
                 Prepare(connection, InsertRequestRow, RequestColumns),
                 Prepare(connection, OutboxStatement(1), OutboxColumns),
@@ -420,9 +421,12 @@ internal sealed class GroupCommit : IAsyncDisposable
                 };
             }
 
-            var trims = heads.DueTrims;
-            var found = trims.Count > 0 ? trims.SelectMany(t => TrimmedRows(t.Key, t.Value, serviceId, moved)).ToList() : null;
-            var removed = heads.RowsToRemove(found);
+            if (heads.DueTrims is { Count: > 0 } trims)
+            {
+                heads.Found([.. trims.SelectMany(t => TrimmedRows(t.Key, t.Value, serviceId, moved))]);
+            }
+
+            var removed = heads.RowsToRemove();
             foreach (var seq in removed)
             {
                 Run(removeRow, [seq]);
@@ -435,7 +439,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             }
 
             transaction.Commit();
-            heads.Committed(moved, saving, found, removed);
+            heads.Committed(moved, saving, removed.Count);
             return stored;
         }
 
@@ -477,7 +481,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             var rows = new List<long>();
             if (Head(entity, serviceId, moved) is { } head)
             {
-                SetValues(trimmedRows, [head.Seq, serviceId, entity.GrainType, entity.Key, beforeVersion]);
+                SetValues(trimmedRows, [head.Seq, serviceId, entity.GrainType, entity.Key, beforeVersion, heads.FoundBelow(entity)]);
                 using var reader = trimmedRows.ExecuteReader();
                 while (reader.Read())
                 {

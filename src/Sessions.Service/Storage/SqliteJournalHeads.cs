@@ -18,13 +18,18 @@ namespace Sessions.Service.Storage;
 /// <remarks>
 /// Trims wait here too. An entity's rows lie a page apart (the rows between are other entities'), so one entity's
 /// trim rewrote a page for each row it removed, and each page again as its other entities were trimmed in turn. Once
-/// <see cref="SqliteUpkeep.TrimEvery"/> has passed, the writer finds the rows of every waiting trim and removes them
-/// oldest first, <see cref="SqliteUpkeep.RowsRemovedPerCommit"/> in each of its next commits: the rows of one page go
-/// in one commit, and no commit holds the writer long. The rows a trim removes are below the entity's snapshot, which
-/// replays never read, so a trim that waits changes no answer; one lost with a crash leaves its rows linked from the
-/// entity's kept rows (oldest removed first), and the entity's next trim follows its links past them. When no writes
-/// come, the writer commits for this upkeep alone once it is due (<see cref="IdleUpkeepAt"/>), a commit at most every
-/// <see cref="SqliteUpkeep.TrimEvery"/>; at a graceful stop it runs whatever waits (<see cref="MakeDue"/>).
+/// <see cref="SqliteUpkeep.TrimEvery"/> has passed, the writer finds the rows of every waiting trim (each back from
+/// its entity's head, down to where its last trim found rows). Rows found close together (most of a block in append
+/// order: an entity that hears most of the events) are removed from that commit on; the rest wait for the next removal
+/// round, every <see cref="SqliteUpkeep.RemoveEvery"/>, which removes them oldest first. Either way at most
+/// <see cref="SqliteUpkeep.RowsRemovedPerCommit"/> go in a commit. A page of a fleet's rows thus loses those of every
+/// trim of the round in one commit, where removing each second's trims rewrote it about once for each entity on it (a
+/// fleet under full load: a quarter of SQLite mode's rate; BENCHMARKS.md §7). The rows a trim removes are below the
+/// entity's snapshot, which replays never read, so a trim that waits changes no answer; one lost with a crash leaves its
+/// rows linked from the entity's kept rows (oldest removed first), and the entity's next trim follows its links past
+/// them. When no writes come, the writer commits for this upkeep alone once it is due
+/// (<see cref="IdleUpkeepAt"/>), a commit at most every <see cref="SqliteUpkeep.TrimEvery"/>; at a graceful stop it runs
+/// whatever waits (<see cref="MakeDue"/>).
 /// </remarks>
 internal sealed class SqliteJournalHeads
 {
@@ -44,13 +49,16 @@ internal sealed class SqliteJournalHeads
         "WHERE j.Seq = c.PrevSeq AND j.ServiceId = @service AND j.GrainType = @type AND j.GrainKey = @key AND j.Version > @after AND j.Version < c.Version) " +
         "SELECT Version, RecordedAtMs, Payload FROM chain ORDER BY Version";
 
-    /// <summary>One entity's rows below a version (<c>$5</c>), followed back from its head (<c>$1</c>) to the last trim.</summary>
+    /// <summary>
+    /// One entity's rows below a version (<c>$5</c>), followed back from its head (<c>$1</c>) to the last removed row or
+    /// the version below which its last trim found rows (<c>$6</c>), whichever comes first.
+    /// </summary>
     public const string TrimmedRows =
         "WITH RECURSIVE chain (Seq, Version, PrevSeq) AS (" +
         "SELECT Seq, Version, PrevSeq FROM SessionsJournal WHERE Seq = $1 " +
         "UNION ALL " +
         "SELECT j.Seq, j.Version, j.PrevSeq FROM chain c CROSS JOIN SessionsJournal j " +
-        "WHERE j.Seq = c.PrevSeq AND j.ServiceId = $2 AND j.GrainType = $3 AND j.GrainKey = $4 AND j.Version < c.Version) " +
+        "WHERE j.Seq = c.PrevSeq AND j.ServiceId = $2 AND j.GrainType = $3 AND j.GrainKey = $4 AND j.Version < c.Version AND j.Version >= $6) " +
         "SELECT Seq FROM chain WHERE Version < $5";
 
     public const string RemoveRow = "DELETE FROM SessionsJournal WHERE Seq = $1";
@@ -93,12 +101,48 @@ internal sealed class SqliteJournalHeads
     /// <summary>The trims waiting to run: each entity's and the version below which it removes (only the writer uses them).</summary>
     private readonly Dictionary<JournalEntity, long> _trims = [];
 
-    /// <summary>The rows of the trims run so far that are still to be removed, oldest first (only the writer uses them).</summary>
-    private readonly SortedSet<long> _doomed = [];
+    /// <summary>The rows of a block: 2 to this power, consecutive in append order (a page holds about ten).</summary>
+    private const int BlockBits = 4;
+
+    /// <summary>How many rows of one block a commit's trims find for them to be removed at once.</summary>
+    private const int DenseRows = 8;
+
+    private readonly long _removeEvery;
+
+    /// <summary>The rows the trims found since the current removal round began (only the writer uses them).</summary>
+    private readonly List<long> _found = [];
+
+    /// <summary>The current removal round's rows, oldest first, each once; the first <see cref="_removed"/> of them are removed.</summary>
+    private long[] _removing = [];
+
+    private int _removed;
+
+    /// <summary>
+    /// Rows found close together (at least <see cref="DenseRows"/> of a block of <c>2^</c><see cref="BlockBits"/> rows by
+    /// one commit's trims: an entity that hears most of the events), which gain nothing by waiting for a round: removed
+    /// from that commit on, oldest first, before the round's; the first <see cref="_denseRemoved"/> are removed.
+    /// </summary>
+    private long[] _dense = [];
+
+    private int _denseRemoved;
+
+    /// <summary>Whether the rows <see cref="RowsToRemove"/> handed out last are <see cref="_dense"/>'s.</summary>
+    private bool _removingDense;
+
+    /// <summary>
+    /// Where each entity's trims found rows down to (the version below which they found them): those since the current
+    /// round began, and those of the current round's. A trim stops there, so rows that wait are not found again; an
+    /// entity is forgotten once the round that removes its rows is done (its walk ends at the removed rows).
+    /// </summary>
+    private Dictionary<JournalEntity, long> _foundBelow = [];
+
+    private Dictionary<JournalEntity, long> _removingBelow = [];
 
     private long _nextSave;
 
     private long _nextTrims;
+
+    private long _nextRemoval;
 
     /// <summary>The earliest the writer commits for upkeep alone again: a commit for it every <see cref="SqliteUpkeep.TrimEvery"/> at most.</summary>
     private long _nextIdleUpkeep;
@@ -110,8 +154,10 @@ internal sealed class SqliteJournalHeads
         _saveEvery = Ticks(upkeep.SaveHeadsEvery);
         _trimEvery = Ticks(upkeep.TrimEvery);
         _rowsPerCommit = upkeep.RowsRemovedPerCommit;
+        _removeEvery = Ticks(upkeep.RemoveEvery);
         _nextSave = Stopwatch.GetTimestamp() + _saveEvery;
         _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
+        _nextRemoval = Stopwatch.GetTimestamp() + _removeEvery;
         _unsaved = new(Recover, LazyThreadSafetyMode.PublicationOnly);
     }
 
@@ -122,12 +168,35 @@ internal sealed class SqliteJournalHeads
     public IReadOnlyDictionary<JournalEntity, long> DueTrims =>
         _trims.Count > 0 && Stopwatch.GetTimestamp() >= _nextTrims ? _trims : ReadOnlyDictionary<JournalEntity, long>.Empty;
 
+    /// <summary>The version below which <paramref name="entity"/>'s rows were found already (0: none waits).</summary>
+    public long FoundBelow(JournalEntity entity) =>
+        _foundBelow.TryGetValue(entity, out var below) || _removingBelow.TryGetValue(entity, out below) ? below : 0;
+
     /// <summary>
-    /// The rows a commit removes: the oldest of those found before and <paramref name="found"/> (by this commit, when it
-    /// ran the due trims), at most <see cref="SqliteUpkeep.RowsRemovedPerCommit"/>.
+    /// The rows a commit removes, at most <see cref="SqliteUpkeep.RowsRemovedPerCommit"/>, oldest first: those found
+    /// close together while any wait, else the current round's. When that round is done and the next is due, the rows
+    /// found since make the next; it stays begun whether or not the commit does.
     /// </summary>
-    public List<long> RowsToRemove(IReadOnlyList<long>? found) =>
-        [.. (found is null ? (IEnumerable<long>)_doomed : _doomed.Concat(found).Distinct().Order()).Take(_rowsPerCommit)];
+    public ArraySegment<long> RowsToRemove()
+    {
+        _removingDense = _denseRemoved < _dense.Length;
+        if (_removingDense)
+        {
+            return new ArraySegment<long>(_dense, _denseRemoved, Math.Min(_rowsPerCommit, _dense.Length - _denseRemoved));
+        }
+
+        if (_removed == _removing.Length && RoundWaits && Stopwatch.GetTimestamp() >= _nextRemoval)
+        {
+            _found.Sort();
+            _removing = [.. _found.Where((seq, i) => i == 0 || seq != _found[i - 1])];
+            _removed = 0;
+            _found.Clear();
+            (_removingBelow, _foundBelow) = (_foundBelow, []);
+            _nextRemoval = Stopwatch.GetTimestamp() + _removeEvery;
+        }
+
+        return new ArraySegment<long>(_removing, _removed, Math.Min(_rowsPerCommit, _removing.Length - _removed));
+    }
 
     /// <summary>The writer's: an entity's trim, kept until trims are due (a later one of the same entity reaches further).</summary>
     public void DeferTrim(JournalEntity entity, long beforeVersion) =>
@@ -141,16 +210,22 @@ internal sealed class SqliteJournalHeads
     {
         get
         {
-            long? at = _trims.Count > 0 ? Math.Max(_nextTrims, _nextIdleUpkeep) : _doomed.Count > 0 ? _nextIdleUpkeep : null;
+            long? at = _trims.Count > 0 ? Math.Max(_nextTrims, _nextIdleUpkeep)
+                : _removed < _removing.Length || _denseRemoved < _dense.Length ? _nextIdleUpkeep
+                : RoundWaits ? Math.Max(_nextRemoval, _nextIdleUpkeep)
+                : null;
             return _unsaved.IsValueCreated && !_unsaved.Value.IsEmpty ? Math.Min(at ?? long.MaxValue, Math.Max(_nextSave, _nextIdleUpkeep)) : at;
         }
     }
 
+    /// <summary>Whether trims ran since the current removal round began (rows found, or entities to forget).</summary>
+    private bool RoundWaits => _found.Count > 0 || _foundBelow.Count > 0;
+
     /// <summary>The writer's, after a commit for upkeep alone (whether it committed or not): the next waits its turn.</summary>
     public void UpkeptAlone() => _nextIdleUpkeep = Stopwatch.GetTimestamp() + _trimEvery;
 
-    /// <summary>The writer's, at a graceful stop: the waiting trims and the heads' save are due at once.</summary>
-    public void MakeDue() => _nextTrims = _nextSave = 0;
+    /// <summary>The writer's, at a graceful stop: the waiting trims, the next removal round and the heads' save are due at once.</summary>
+    public void MakeDue() => _nextTrims = _nextRemoval = _nextSave = 0;
 
     /// <summary>The heads not saved yet.</summary>
     public IEnumerable<KeyValuePair<JournalEntity, JournalHead>> UnsavedHeads => _unsaved.Value;
@@ -167,20 +242,60 @@ internal sealed class SqliteJournalHeads
     public bool TryGetUnsaved(JournalEntity entity, out JournalHead head) => _unsaved.Value.TryGetValue(entity, out head);
 
     /// <summary>
-    /// After the writer's commit: the heads it moved, or, when it saved them, none left unsaved; the rows it removed;
-    /// and, when it ran the due trims (which then wait no more), the rows it found for them (null when it did not).
+    /// The writer's, once it has found the rows of the due trims, before its commit: the trims wait no more, and the rows
+    /// wait for a removal round. They may go whether or not this commit does: every row a trim finds is below its
+    /// entity's stored snapshot, and only appends of higher versions were in the commit with it.
     /// </summary>
-    public void Committed(Dictionary<JournalEntity, JournalHead> moved, bool saved, IReadOnlyList<long>? found, IReadOnlyList<long> removed)
+    public void Found(IReadOnlyCollection<long> rows)
     {
-        ArgumentNullException.ThrowIfNull(removed);
-        if (found is not null)
+        foreach (var (entity, below) in _trims)
         {
-            _trims.Clear();
-            _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
-            _doomed.UnionWith(found);
+            _foundBelow[entity] = below;
         }
 
-        _doomed.ExceptWith(removed);
+        _trims.Clear();
+        _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
+        var sorted = rows.Order().ToArray();
+        var dense = new List<long>();
+        for (var i = 0; i < sorted.Length;)
+        {
+            var block = sorted[i] >> BlockBits;
+            var end = i;
+            while (end < sorted.Length && sorted[end] >> BlockBits == block)
+            {
+                end++;
+            }
+
+            (end - i >= DenseRows ? dense : _found).AddRange(new ArraySegment<long>(sorted, i, end - i));
+            i = end;
+        }
+
+        if (dense.Count > 0)
+        {
+            _dense = [.. _dense.Skip(_denseRemoved), .. dense];
+            Array.Sort(_dense);
+            _denseRemoved = 0;
+        }
+    }
+
+    /// <summary>
+    /// After the writer's commit: the heads it moved, or, when it saved them, none left unsaved; and how many of the rows
+    /// <see cref="RowsToRemove"/> handed out it removed.
+    /// </summary>
+    public void Committed(Dictionary<JournalEntity, JournalHead> moved, bool saved, int removed)
+    {
+        if (_removingDense)
+        {
+            _denseRemoved += removed;
+        }
+        else
+        {
+            _removed += removed;
+            if (_removed == _removing.Length)
+            {
+                _removingBelow.Clear();
+            }
+        }
 
         var unsaved = _unsaved.Value;
         if (saved)
@@ -216,12 +331,12 @@ internal sealed class SqliteJournalHeads
 }
 
 /// <summary>
-/// How often SQLite mode's writer saves the heads that changed and runs the trims that wait: <see cref="Default"/> in
-/// the service; tests choose their own.
+/// How often SQLite mode's writer saves the heads that changed, finds the rows of the trims that wait and begins a round
+/// removing those found, and how many a commit removes: <see cref="Default"/> in the service; tests choose their own.
 /// </summary>
-internal sealed record SqliteUpkeep(TimeSpan SaveHeadsEvery, TimeSpan TrimEvery, int RowsRemovedPerCommit)
+internal sealed record SqliteUpkeep(TimeSpan SaveHeadsEvery, TimeSpan TrimEvery, TimeSpan RemoveEvery, int RowsRemovedPerCommit)
 {
-    public static SqliteUpkeep Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), 256);
+    public static SqliteUpkeep Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 256);
 }
 
 /// <summary>An entity of the journal: its grain type and key.</summary>
