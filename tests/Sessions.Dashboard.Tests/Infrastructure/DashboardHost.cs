@@ -97,6 +97,47 @@ public sealed class DashboardHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the service has taken a fleet-health sample that <paramref name="taken"/> accepts.</summary>
+    public Task WaitForFleetSampleAsync(Func<FleetSample, bool> taken)
+    {
+        var history = _factory.Services.GetRequiredService<FleetHistory>();
+        return WaitForSampleAsync(
+            async () => Latest(await history.ReadAsync(DateTimeOffset.UtcNow.AddMinutes(-1), null, TestContext.Current.CancellationToken)),
+            taken);
+    }
+
+    /// <summary>Waits until the service has taken an activity sample (<c>GET /api/overview/history</c>) that <paramref name="taken"/> accepts.</summary>
+    public Task WaitForActivitySampleAsync(Func<ActivitySample, bool> taken)
+    {
+        var history = _factory.Services.GetRequiredService<ActivityHistory>();
+        return WaitForSampleAsync(() => Task.FromResult(Latest(history.Samples)), taken);
+    }
+
+    private static T? Latest<T>(IReadOnlyList<T> samples)
+        where T : class => samples.Count > 0 ? samples[^1] : null;
+
+    /// <summary>
+    /// Polls the latest sample until <paramref name="taken"/> accepts it (the samplers run once a second here, and what
+    /// they count follows the events through the index); fails the test after 30 s. A page draws its charts from the
+    /// history it loads, so a test waits here before it opens one.
+    /// </summary>
+    private static async Task WaitForSampleAsync<T>(Func<Task<T?>> latest, Func<T, bool> taken)
+        where T : class
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var sample = await latest();
+            if (sample is not null && taken(sample))
+            {
+                return;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"no such sample in 30 s; the latest: {sample?.ToString() ?? "none"}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
