@@ -23,7 +23,8 @@ the service process, of PostgreSQL (every backend, running or ended) and of the 
 receiver's CPU per request to the run's (what the throughput ratio would be if both got the same CPU), how busy the
 machine was and how many cores other processes took meanwhile (the machine is shared: ratios within one run count),
 and, for Sessions, from its own /metrics before and after the run, the share of the run its one group-commit writer
-spent committing (near 100%: every webhook queues behind it) and how many writes each commit held.
+spent committing (near 100%: every webhook queues behind it), how many writes each commit held, and how many commits
+a second took over 10 ms and over 50 ms (its histogram's buckets): every webhook in flight waits out a long commit.
 Both .NET processes run as in production: Release build, Production environment, logging at Warning, the runtime's
 default (server) GC. The receiver gets the Npgsql settings Sessions gives itself (auto-prepare, no reset on close).
 
@@ -173,6 +174,12 @@ class Target:
                      "sessions_storage_commit_writes_sum"):
             totals[name] = sum(float(m.group(1)) for m in re.finditer(
                 rf'^{name}{{[^}}]*outcome="committed"[^}}]*}} (\S+)$', text, re.MULTILINE))
+        # Commits up to 10 ms and up to 50 ms (cumulative buckets): the rest are the long commits every waiting
+        # webhook sits behind.
+        for bound in ("0.01", "0.05"):
+            totals[f"le_{bound}"] = sum(float(m.group(1)) for m in re.finditer(
+                rf'^sessions_storage_commit_duration_seconds_bucket{{(?=[^}}]*outcome="committed")(?=[^}}]*le="{bound}")[^}}]*}} (\S+)$',
+                text, re.MULTILINE))
         return totals
 
     def stop(self) -> None:
@@ -394,8 +401,9 @@ def measure(target: Target, pg: Postgres, workload: str, temp: str, args, stamps
                   other_cores=max(0.0, busy - service - client - database) / wall)
     if commits_before and commits_after:
         # The one writer's share of the time spent committing (near 1: storage is the limit), and writes per commit.
-        spent, commits, writes = (commits_after[k] - commits_before[k] for k in commits_before)
-        result.update(writer_busy=spent / wall, writes_per_commit=writes / max(1, commits))
+        spent, commits, writes, upto10, upto50 = (commits_after[k] - commits_before[k] for k in commits_before)
+        result.update(writer_busy=spent / wall, writes_per_commit=writes / max(1, commits),
+                      long_commits_per_s=((commits - upto10) / wall, (commits - upto50) / wall))
     if wal_before and wal_after:
         wal_bytes, images, checkpoints = (after - before for before, after in zip(wal_before, wal_after))
         result.update(wal_bytes_per_request=wal_bytes / requests, images_per_request=images / requests,
@@ -453,7 +461,7 @@ def print_table(results: list) -> None:
     With --rounds, each round's ratios are to the receiver of that round, and the medians over rounds follow."""
     print("\n| workload | temp | scenario | req/s | × receiver | p50 ms | p99 ms | non-2xx + errors | "
           "CPU ms/req: service / PostgreSQL / load gen | × receiver by CPU | machine busy | other load (cores) | "
-          "writer busy, writes per commit | WAL per request: bytes, full-page images; checkpoints |")
+          "writer busy, writes per commit; commits > 10 / > 50 ms per s | WAL per request: bytes, full-page images; checkpoints |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         receiver = receiver_of(results, r)
@@ -461,7 +469,8 @@ def print_table(results: list) -> None:
         by_cpu = f"{cpu_ms(receiver) / cpu_ms(r):.2f}×" if receiver else "–"
         failures = r["failures"] + r["unmeasured_failures"]
         workload = f"{r['workload']}, round {r['round']}" if "round" in r else r["workload"]
-        writer = f"{100 * r['writer_busy']:.0f}%, {r['writes_per_commit']:.1f}" if "writer_busy" in r else "–"
+        writer = (f"{100 * r['writer_busy']:.0f}%, {r['writes_per_commit']:.1f}; "
+                  f"{r['long_commits_per_s'][0]:.1f} / {r['long_commits_per_s'][1]:.2f}" if "writer_busy" in r else "–")
         wal = (f"{r['wal_bytes_per_request']:,.0f}, {r['images_per_request']:.2f}; {r['checkpoints']}"
                if "wal_bytes_per_request" in r else "–")
         print(f"| {workload} | {r['temp']} | {r['scenario']} | {r['rps']:,.0f} | {ratio} | {r['p50_us'] / 1000:.1f} | "
