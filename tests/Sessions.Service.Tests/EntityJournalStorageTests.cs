@@ -172,6 +172,53 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task SqliteJournalFindsAPassOfTrimsAFewACommitAndRemovesEveryRowBelowEachSnapshot()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("journal-pass");
+
+        // Six trims wait for an hour, then run at the stop as one pass found two a commit: three commits, the removal
+        // round after the last.
+        await using (var storage = await MigratedStorage.OpenAsync(
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with { TrimEvery = TimeSpan.FromHours(1), RemoveEvery = TimeSpan.Zero, TrimsPerCommit = 2 }))
+        {
+            var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+            string[] fleet = ["gw-a", "gw-b", "gw-c", "gw-d", "gw-e"];
+            for (var version = 1; version <= 4; version++)
+            {
+                foreach (var id in fleet)
+                {
+                    await journal.AppendAsync(EntityKind.Server, $"liveswitch/{id}", Entry(version, id, version), request: null);
+                }
+            }
+
+            // gw-f hears twenty in a row: rows found close together, which the pass's end removes at once.
+            for (var version = 1; version <= 20; version++)
+            {
+                await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-f", Entry(version, "gw-f", version), request: null);
+            }
+
+            foreach (var id in fleet)
+            {
+                await journal.TrimAsync(EntityKind.Server, $"liveswitch/{id}", 3);
+            }
+
+            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-f", 18);
+            Assert.Equal([1L, 2L, 3L, 4L], (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-e", 0, cancellationToken)).Select(e => e.Version));
+            Assert.Equal(20, (await journal.ReadAsync(EntityKind.Server, "liveswitch/gw-f", 0, cancellationToken)).Count);
+        }
+
+        await using var next = await MigratedStorage.OpenAsync("sqlite", folder.SqliteConnectionString);
+        var restarted = new AdoNetEntityJournal(next.DataSource, next.Commits, next.Settings);
+        Assert.Equal([18L, 19L, 20L], (await restarted.ReadAsync(EntityKind.Server, "liveswitch/gw-f", 0, cancellationToken)).Select(e => e.Version));
+        await using var rows = await next.DataSource.OpenConnectionAsync(cancellationToken);
+        Assert.Equal(
+            ["liveswitch/gw-a 3 4", "liveswitch/gw-b 3 4", "liveswitch/gw-c 3 4", "liveswitch/gw-d 3 4", "liveswitch/gw-e 3 4", "liveswitch/gw-f 18 20"],
+            await rows.RowsAsync("SELECT GrainKey, min(Version), max(Version) FROM SessionsJournal GROUP BY GrainKey ORDER BY GrainKey"));
+        Assert.Equal(["13"], await rows.RowsAsync("SELECT count(*) FROM SessionsJournal"));
+    }
+
+    [Fact]
     public async Task SqliteJournalRunsWaitingTrimsWithoutFurtherWritesOldestRowFirstAndReadsAboveTheSnapshotMeanwhile()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -191,8 +238,8 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         }
 
         // A snapshot at version 2 of each: the trims are accepted at once, and no write comes after them. Once due, the
-        // writer commits for them alone, one row a commit here and a commit every TrimEvery at most, the oldest row
-        // first (gw-a's); an activation reads above the snapshot all along, trimmed or not.
+        // writer commits for them alone, one row a commit here, the oldest row first (gw-a's); an activation reads above
+        // the snapshot all along, trimmed or not.
         await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 2);
         await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-b", 2);
         var seen = new List<(bool A, bool B)>();
@@ -216,6 +263,46 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
 
         async Task<bool> TrimmedAsync(string id) =>
             (await journal.ReadAsync(EntityKind.Server, $"liveswitch/{id}", 0, cancellationToken)).Select(e => e.Version).SequenceEqual([2L, 3L]);
+    }
+
+    [Fact]
+    public async Task SqliteJournalFinishesAPassAndItsRemovalWithoutWritesAtEachIdleMomentNotOnceATrimEvery()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var folder = new TempDirectory("journal-idle");
+
+        // Six trims, found one a commit, and twelve rows, removed one a commit: eighteen commits for upkeep alone. Were
+        // they a TrimEvery (2 s) apart, the last would come after half a minute; at the writer's idle moments it is
+        // done within seconds of the pass being due.
+        await using var storage = await MigratedStorage.OpenAsync(
+            "sqlite", folder.SqliteConnectionString, SqliteUpkeep.Default with
+            {
+                TrimEvery = TimeSpan.FromSeconds(2), RemoveEvery = TimeSpan.Zero, RowsRemovedPerCommit = 1, TrimsPerCommit = 1,
+            });
+        var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
+        string[] fleet = ["gw-a", "gw-b", "gw-c", "gw-d", "gw-e", "gw-f"];
+        for (var version = 1; version <= 3; version++)
+        {
+            foreach (var id in fleet)
+            {
+                await journal.AppendAsync(EntityKind.Server, $"liveswitch/{id}", Entry(version, id, version), request: null);
+            }
+        }
+
+        foreach (var id in fleet)
+        {
+            await journal.TrimAsync(EntityKind.Server, $"liveswitch/{id}", 3);
+        }
+
+        await using var connection = await storage.DataSource.OpenConnectionAsync(cancellationToken);
+        var waited = Stopwatch.StartNew();
+        while ((await connection.RowsAsync("SELECT count(*) FROM SessionsJournal"))[0] != "6")
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the pass and its rows' removal still under way after 10 s");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+
+        Assert.Equal(["3"], await connection.RowsAsync("SELECT DISTINCT Version FROM SessionsJournal"));
     }
 
     [Fact]

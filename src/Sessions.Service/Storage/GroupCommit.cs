@@ -206,19 +206,19 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// </summary>
     private bool CommitUpkeepAlone()
     {
+        var committed = false;
         try
         {
             Commit([]);
-            return true;
+            committed = true;
         }
         catch (Exception)
         {
-            return false;
+            // Reported by the gate; tried again later.
         }
-        finally
-        {
-            Heads?.UpkeptAlone();
-        }
+
+        Heads?.UpkeptAlone(committed);
+        return committed;
     }
 
     /// <summary>One commit through the gate, timed and counted (<see cref="SessionsMetrics.Commit"/>) whether it commits or not.</summary>
@@ -421,9 +421,9 @@ internal sealed class GroupCommit : IAsyncDisposable
                 };
             }
 
-            if (heads.DueTrims is { Count: > 0 } trims)
+            if (heads.TrimsToFind() is { Count: > 0 } trims)
             {
-                heads.Found([.. trims.SelectMany(t => TrimmedRows(t.Key, t.Value, serviceId, moved))]);
+                heads.Found(trims.Count, [.. trims.SelectMany(t => TrimmedRows(t.Key, t.Value, serviceId, moved))]);
             }
 
             var removed = heads.RowsToRemove();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.ObjectModel;
 using System.Data.Common;
 using System.Diagnostics;
 
@@ -18,18 +17,20 @@ namespace Sessions.Service.Storage;
 /// <remarks>
 /// Trims wait here too. An entity's rows lie a page apart (the rows between are other entities'), so one entity's
 /// trim rewrote a page for each row it removed, and each page again as its other entities were trimmed in turn. Once
-/// <see cref="SqliteUpkeep.TrimEvery"/> has passed, the writer finds the rows of every waiting trim (each back from
-/// its entity's head, down to where its last trim found rows). Rows found close together (most of a block in append
-/// order: an entity that hears most of the events) are removed from that commit on; the rest wait for the next removal
-/// round, every <see cref="SqliteUpkeep.RemoveEvery"/>, which removes them oldest first. Either way at most
+/// <see cref="SqliteUpkeep.TrimEvery"/> has passed, the waiting trims make a pass, whose rows the writer finds
+/// <see cref="SqliteUpkeep.TrimsPerCommit"/> trims a commit (each back from its entity's head, down to where its last
+/// trim found rows): a whole pass in one commit held every webhook in flight for tens of milliseconds. When the pass is
+/// done, rows it found close together (most of a block in append order: an entity that hears most of the events) are
+/// removed from the next commit on; the rest wait for the next removal round, every
+/// <see cref="SqliteUpkeep.RemoveEvery"/>, which removes them oldest first. Either way at most
 /// <see cref="SqliteUpkeep.RowsRemovedPerCommit"/> go in a commit. A page of a fleet's rows thus loses those of every
 /// trim of the round in one commit, where removing each second's trims rewrote it about once for each entity on it (a
 /// fleet under full load: a quarter of SQLite mode's rate; BENCHMARKS.md §7). The rows a trim removes are below the
 /// entity's snapshot, which replays never read, so a trim that waits changes no answer; one lost with a crash leaves its
 /// rows linked from the entity's kept rows (oldest removed first), and the entity's next trim follows its links past
-/// them. When no writes come, the writer commits for this upkeep alone once it is due
-/// (<see cref="IdleUpkeepAt"/>), a commit at most every <see cref="SqliteUpkeep.TrimEvery"/>; at a graceful stop it runs
-/// whatever waits (<see cref="MakeDue"/>).
+/// them. When no writes come, the writer commits for this upkeep alone once it is due (<see cref="IdleUpkeepAt"/>), and
+/// again at each idle moment while a pass or a round is under way; at a graceful stop it runs whatever waits
+/// (<see cref="MakeDue"/>).
 /// </remarks>
 internal sealed class SqliteJournalHeads
 {
@@ -101,6 +102,16 @@ internal sealed class SqliteJournalHeads
     /// <summary>The trims waiting to run: each entity's and the version below which it removes (only the writer uses them).</summary>
     private readonly Dictionary<JournalEntity, long> _trims = [];
 
+    private readonly int _trimsPerCommit;
+
+    /// <summary>The trims of the current pass, in the order their rows are found; the first <see cref="_passFound"/> found.</summary>
+    private KeyValuePair<JournalEntity, long>[] _pass = [];
+
+    private int _passFound;
+
+    /// <summary>The rows the current pass's trims found so far.</summary>
+    private readonly List<long> _passRows = [];
+
     /// <summary>The rows of a block: 2 to this power, consecutive in append order (a page holds about ten).</summary>
     private const int BlockBits = 4;
 
@@ -154,6 +165,7 @@ internal sealed class SqliteJournalHeads
         _saveEvery = Ticks(upkeep.SaveHeadsEvery);
         _trimEvery = Ticks(upkeep.TrimEvery);
         _rowsPerCommit = upkeep.RowsRemovedPerCommit;
+        _trimsPerCommit = upkeep.TrimsPerCommit;
         _removeEvery = Ticks(upkeep.RemoveEvery);
         _nextSave = Stopwatch.GetTimestamp() + _saveEvery;
         _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
@@ -164,9 +176,23 @@ internal sealed class SqliteJournalHeads
     /// <summary>Whether the next commit should save the heads.</summary>
     public bool SaveDue => Stopwatch.GetTimestamp() >= _nextSave;
 
-    /// <summary>The trims whose rows the next commit should find: none until they are due.</summary>
-    public IReadOnlyDictionary<JournalEntity, long> DueTrims =>
-        _trims.Count > 0 && Stopwatch.GetTimestamp() >= _nextTrims ? _trims : ReadOnlyDictionary<JournalEntity, long>.Empty;
+    /// <summary>
+    /// The trims whose rows the next commit should find, at most <see cref="SqliteUpkeep.TrimsPerCommit"/>: the next of
+    /// the current pass. When none is left and trims wait and are due, they make the next pass; it stays begun whether
+    /// or not the commit does.
+    /// </summary>
+    public ArraySegment<KeyValuePair<JournalEntity, long>> TrimsToFind()
+    {
+        if (_passFound == _pass.Length && _trims.Count > 0 && Stopwatch.GetTimestamp() >= _nextTrims)
+        {
+            _pass = [.. _trims];
+            _passFound = 0;
+            _trims.Clear();
+            _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
+        }
+
+        return new ArraySegment<KeyValuePair<JournalEntity, long>>(_pass, _passFound, Math.Min(_trimsPerCommit, _pass.Length - _passFound));
+    }
 
     /// <summary>The version below which <paramref name="entity"/>'s rows were found already (0: none waits).</summary>
     public long FoundBelow(JournalEntity entity) =>
@@ -210,8 +236,8 @@ internal sealed class SqliteJournalHeads
     {
         get
         {
-            long? at = _trims.Count > 0 ? Math.Max(_nextTrims, _nextIdleUpkeep)
-                : _removed < _removing.Length || _denseRemoved < _dense.Length ? _nextIdleUpkeep
+            long? at = _passFound < _pass.Length || _removed < _removing.Length || _denseRemoved < _dense.Length ? _nextIdleUpkeep
+                : _trims.Count > 0 ? Math.Max(_nextTrims, _nextIdleUpkeep)
                 : RoundWaits ? Math.Max(_nextRemoval, _nextIdleUpkeep)
                 : null;
             return _unsaved.IsValueCreated && !_unsaved.Value.IsEmpty ? Math.Min(at ?? long.MaxValue, Math.Max(_nextSave, _nextIdleUpkeep)) : at;
@@ -221,8 +247,11 @@ internal sealed class SqliteJournalHeads
     /// <summary>Whether trims ran since the current removal round began (rows found, or entities to forget).</summary>
     private bool RoundWaits => _found.Count > 0 || _foundBelow.Count > 0;
 
-    /// <summary>The writer's, after a commit for upkeep alone (whether it committed or not): the next waits its turn.</summary>
-    public void UpkeptAlone() => _nextIdleUpkeep = Stopwatch.GetTimestamp() + _trimEvery;
+    /// <summary>
+    /// The writer's, after a commit for upkeep alone: a pass or a round under way goes on at the writer's next idle moment;
+    /// after a failed commit the next waits <see cref="SqliteUpkeep.TrimEvery"/>. Upkeep not under way waits its own time.
+    /// </summary>
+    public void UpkeptAlone(bool committed) => _nextIdleUpkeep = Stopwatch.GetTimestamp() + (committed ? 0 : _trimEvery);
 
     /// <summary>The writer's, at a graceful stop: the waiting trims, the next removal round and the heads' save are due at once.</summary>
     public void MakeDue() => _nextTrims = _nextRemoval = _nextSave = 0;
@@ -242,20 +271,30 @@ internal sealed class SqliteJournalHeads
     public bool TryGetUnsaved(JournalEntity entity, out JournalHead head) => _unsaved.Value.TryGetValue(entity, out head);
 
     /// <summary>
-    /// The writer's, once it has found the rows of the due trims, before its commit: the trims wait no more, and the rows
-    /// wait for a removal round. They may go whether or not this commit does: every row a trim finds is below its
-    /// entity's stored snapshot, and only appends of higher versions were in the commit with it.
+    /// The writer's, once it has found the rows of the trims <see cref="TrimsToFind"/> handed out, before its commit: they
+    /// wait no more. When the pass is done, its rows wait for a removal round, or, found close together, are removed from
+    /// the next commit on. They may go whether or not this commit does: every row a trim finds is below its entity's
+    /// stored snapshot, and only appends of higher versions were in the commit with it.
     /// </summary>
-    public void Found(IReadOnlyCollection<long> rows)
+    public void Found(int trims, IReadOnlyCollection<long> rows)
     {
-        foreach (var (entity, below) in _trims)
+        _passFound += trims;
+        _passRows.AddRange(rows);
+        if (_passFound < _pass.Length)
+        {
+            return;
+        }
+
+        // Set only now, so a removal round begun meanwhile does not forget an entity whose rows it does not hold.
+        foreach (var (entity, below) in _pass)
         {
             _foundBelow[entity] = below;
         }
 
-        _trims.Clear();
-        _nextTrims = Stopwatch.GetTimestamp() + _trimEvery;
-        var sorted = rows.Order().ToArray();
+        _pass = [];
+        _passFound = 0;
+        var sorted = _passRows.Order().ToArray();
+        _passRows.Clear();
         var dense = new List<long>();
         for (var i = 0; i < sorted.Length;)
         {
@@ -331,12 +370,13 @@ internal sealed class SqliteJournalHeads
 }
 
 /// <summary>
-/// How often SQLite mode's writer saves the heads that changed, finds the rows of the trims that wait and begins a round
-/// removing those found, and how many a commit removes: <see cref="Default"/> in the service; tests choose their own.
+/// How often SQLite mode's writer saves the heads that changed, begins a pass finding the rows of the trims that wait and
+/// begins a round removing those found; how many rows a commit removes and how many trims' rows it finds:
+/// <see cref="Default"/> in the service; tests choose their own.
 /// </summary>
-internal sealed record SqliteUpkeep(TimeSpan SaveHeadsEvery, TimeSpan TrimEvery, TimeSpan RemoveEvery, int RowsRemovedPerCommit)
+internal sealed record SqliteUpkeep(TimeSpan SaveHeadsEvery, TimeSpan TrimEvery, TimeSpan RemoveEvery, int RowsRemovedPerCommit, int TrimsPerCommit)
 {
-    public static SqliteUpkeep Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 256);
+    public static SqliteUpkeep Default { get; } = new(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 256, 4);
 }
 
 /// <summary>An entity of the journal: its grain type and key.</summary>
