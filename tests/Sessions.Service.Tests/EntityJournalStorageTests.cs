@@ -36,6 +36,34 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         await AssertJournalAsync("postgres", await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken));
 
     [Fact]
+    [Trait("Category", "Postgres")]
+    public async Task PostgresTrimsStartWhereTheirEntitysLastTrimEndedAndEverySilosTrimReachesEveryRowBelowIt()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var connectionString = await postgres.CreateDatabaseAsync(cancellationToken);
+        await using var first = await MigratedStorage.OpenAsync("postgres", connectionString);
+        await using var second = await MigratedStorage.OpenAsync("postgres", connectionString);
+        var one = new AdoNetEntityJournal(first.DataSource, first.Commits, first.Settings);
+        var other = new AdoNetEntityJournal(second.DataSource, second.Commits, second.Settings);
+        for (var version = 1; version <= 8; version++)
+        {
+            await one.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(version, "gw-a", version), request: null);
+        }
+
+        // Two snapshots in one silo: the second trim starts where the first ended, and every row below it goes.
+        await one.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 3);
+        await one.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 6);
+        Assert.Equal([6L, 7L, 8L], (await one.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
+
+        // The entity moves to another silo (a membership change), which knows nothing of those trims, and back.
+        await other.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(9, "gw-a", 9), request: null);
+        await other.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 8);
+        await one.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(10, "gw-a", 10), request: null);
+        await one.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 10);
+        Assert.Equal([10L], (await other.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
+    }
+
+    [Fact]
     public async Task SqliteJournalWrittenBeforeItMovedToAppendOrderIsKeptWholeAndStillFenced()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

@@ -50,7 +50,17 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private const string InsertRequestRow = $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)";
 
-    private const string TrimJournal = "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version < $4";
+    /// <summary>
+    /// PostgreSQL's trim: an entity's rows below a version (<c>$4</c>), from the version below which this writer last
+    /// removed them (<c>$5</c>, 0 when it does not know). The rows it removed before stay in the key index as dead
+    /// entries until vacuum, and a trim from version 0 walked every one of them: on the hot fleet, whose servers trim
+    /// every second or two, PostgreSQL's CPU per request doubled between autovacuum runs (BENCHMARKS.md §7).
+    /// </summary>
+    private const string TrimJournal =
+        "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version >= $5 AND Version < $4";
+
+    /// <summary>How many entities' trim floors PostgreSQL mode's writer remembers; past it, it forgets them all and starts over.</summary>
+    private const int TrimFloorsKept = 100_000;
 
     /// <summary>SQLite's journal insert: the row also points to its entity's previous row, and says where it went.</summary>
     private const string InsertJournalLinked =
@@ -68,6 +78,13 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly string _serviceId;
     private readonly BlockingCollection<Write> _pending = [];
     private readonly Task _writer;
+
+    /// <summary>
+    /// PostgreSQL mode: the version below which each entity's rows were removed by a committed trim (only the writer uses
+    /// it). Rows below a trim never come back (an append goes above the entity's stored snapshot), so a later trim starts
+    /// there; an entity forgotten starts from 0 again.
+    /// </summary>
+    private readonly Dictionary<JournalEntity, long> _trimmedBelow = [];
 
     /// <summary>The SQLite writer's connection and statements, kept between batches (only the writer's thread uses them).</summary>
     private SqliteStatements? _sqlite;
@@ -273,6 +290,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 commands.ExecuteNonQuery();
                 transaction.Commit();
+                RememberTrims(batch);
                 return stored;
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation
@@ -280,6 +298,21 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 stored[taken] = false;
             }
+        }
+    }
+
+    /// <summary>After a commit: where each trim in it removed its entity's rows up to.</summary>
+    private void RememberTrims(List<Write> batch)
+    {
+        foreach (var trim in batch.OfType<JournalTrim>())
+        {
+            if (_trimmedBelow.Count >= TrimFloorsKept)
+            {
+                _trimmedBelow.Clear();
+            }
+
+            var entity = new JournalEntity(trim.GrainType, trim.Key);
+            _trimmedBelow[entity] = Math.Max(_trimmedBelow.GetValueOrDefault(entity), trim.BeforeVersion);
         }
     }
 
@@ -305,7 +338,8 @@ internal sealed class GroupCommit : IAsyncDisposable
 
                 break;
             case JournalTrim trim:
-                commands.BatchCommands.Add(Command(TrimJournal, [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion]));
+                var floor = _trimmedBelow.GetValueOrDefault(new JournalEntity(trim.GrainType, trim.Key));
+                commands.BatchCommands.Add(Command(TrimJournal, [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion, floor]));
                 break;
             case RequestAppend append:
                 commands.BatchCommands.Add(Command(InsertRequestRow, append.Row));
