@@ -115,7 +115,7 @@ internal sealed class SqliteJournalHeads
     /// <summary>The rows of a block: 2 to this power, consecutive in append order (a page holds about ten).</summary>
     private const int BlockBits = 4;
 
-    /// <summary>How many rows of one block a commit's trims find for them to be removed at once.</summary>
+    /// <summary>How many rows of one block a pass's trims find for them to be removed at once.</summary>
     private const int DenseRows = 8;
 
     private readonly long _removeEvery;
@@ -130,8 +130,8 @@ internal sealed class SqliteJournalHeads
 
     /// <summary>
     /// Rows found close together (at least <see cref="DenseRows"/> of a block of <c>2^</c><see cref="BlockBits"/> rows by
-    /// one commit's trims: an entity that hears most of the events), which gain nothing by waiting for a round: removed
-    /// from that commit on, oldest first, before the round's; the first <see cref="_denseRemoved"/> are removed.
+    /// one pass's trims: an entity that hears most of the events), which gain nothing by waiting for a round: removed
+    /// from the commit after the pass on, oldest first, before the round's; the first <see cref="_denseRemoved"/> are removed.
     /// </summary>
     private long[] _dense = [];
 
