@@ -41,8 +41,8 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var connectionString = await postgres.CreateDatabaseAsync(cancellationToken);
-        await using var first = await MigratedStorage.OpenAsync("postgres", connectionString, TrimsAtOnce);
-        await using var second = await MigratedStorage.OpenAsync("postgres", connectionString, TrimsAtOnce);
+        await using var first = await MigratedStorage.OpenAsync("postgres", connectionString);
+        await using var second = await MigratedStorage.OpenAsync("postgres", connectionString);
         var one = new AdoNetEntityJournal(first.DataSource, first.Commits, first.Settings);
         var other = new AdoNetEntityJournal(second.DataSource, second.Commits, second.Settings);
         for (var version = 1; version <= 8; version++)
@@ -61,49 +61,6 @@ public sealed class EntityJournalStorageTests(PostgresServer postgres)
         await one.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(10, "gw-a", 10), request: null);
         await one.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 10);
         Assert.Equal([10L], (await other.ReadAsync(EntityKind.Server, "liveswitch/gw-a", 0, cancellationToken)).Select(e => e.Version));
-    }
-
-    [Fact]
-    [Trait("Category", "Postgres")]
-    public async Task PostgresTrimsWaitForTheirRoundBesideTheWriterAndAGracefulStopRunsWhatWaits()
-    {
-        var cancellationToken = TestContext.Current.CancellationToken;
-        var connectionString = await postgres.CreateDatabaseAsync(cancellationToken);
-        async Task<long[]> VersionsAsync(AdoNetEntityJournal journal, string key) =>
-            [.. (await journal.ReadAsync(EntityKind.Server, key, 0, cancellationToken)).Select(e => e.Version)];
-
-        // No round for an hour: a trim's task completes at once, appends go on committing, and every row stays.
-        await using (var storage = await MigratedStorage.OpenAsync("postgres", connectionString, SqliteUpkeep.Default with { TrimEvery = TimeSpan.FromHours(1) }))
-        {
-            var journal = new AdoNetEntityJournal(storage.DataSource, storage.Commits, storage.Settings);
-            for (var version = 1; version <= 5; version++)
-            {
-                await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(version, "gw-a", version), request: null);
-                await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-b", Entry(version, "gw-b", version), request: null);
-            }
-
-            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 3);
-            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 4);
-            await journal.TrimAsync(EntityKind.Server, "liveswitch/gw-b", 2);
-            await journal.AppendAsync(EntityKind.Server, "liveswitch/gw-a", Entry(6, "gw-a", 6), request: null);
-            Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, await VersionsAsync(journal, "liveswitch/gw-a"));
-        }
-
-        // The graceful stop removed what waited: each entity's rows below its latest trim.
-        await using var running = await MigratedStorage.OpenAsync("postgres", connectionString, SqliteUpkeep.Default with { TrimEvery = TimeSpan.FromMilliseconds(100) });
-        var again = new AdoNetEntityJournal(running.DataSource, running.Commits, running.Settings);
-        Assert.Equal(new long[] { 4, 5, 6 }, await VersionsAsync(again, "liveswitch/gw-a"));
-        Assert.Equal(new long[] { 2, 3, 4, 5 }, await VersionsAsync(again, "liveswitch/gw-b"));
-
-        // A running silo removes them in its next round.
-        await again.TrimAsync(EntityKind.Server, "liveswitch/gw-a", 6);
-        var deadline = Stopwatch.StartNew();
-        while ((await VersionsAsync(again, "liveswitch/gw-a")).Length > 1 && deadline.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(50, cancellationToken);
-        }
-
-        Assert.Equal(new long[] { 6 }, await VersionsAsync(again, "liveswitch/gw-a"));
     }
 
     [Fact]

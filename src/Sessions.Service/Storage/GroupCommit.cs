@@ -50,6 +50,18 @@ internal sealed class GroupCommit : IAsyncDisposable
 
     private const string InsertRequestRow = $"{InsertRequest}VALUES ($1, $2, $3, $4, $5, $6)";
 
+    /// <summary>
+    /// PostgreSQL's trim: an entity's rows below a version (<c>$4</c>), from the version below which this writer last
+    /// removed them (<c>$5</c>, 0 when it does not know). The rows it removed before stay in the key index as dead
+    /// entries until vacuum, and a trim from version 0 walked every one of them: on the hot fleet, whose servers trim
+    /// every second or two, PostgreSQL's CPU per request doubled between autovacuum runs (BENCHMARKS.md §7).
+    /// </summary>
+    private const string TrimJournal =
+        "DELETE FROM SessionsJournal WHERE ServiceId = $1 AND GrainType = $2 AND GrainKey = $3 AND Version >= $5 AND Version < $4";
+
+    /// <summary>How many entities' trim floors PostgreSQL mode's writer remembers; past it, it forgets them all and starts over.</summary>
+    private const int TrimFloorsKept = 100_000;
+
     /// <summary>SQLite's journal insert: the row also points to its entity's previous row, and says where it went.</summary>
     private const string InsertJournalLinked =
         "INSERT INTO SessionsJournal (ServiceId, GrainType, GrainKey, Version, RecordedAtMs, Payload, PrevSeq) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING Seq";
@@ -67,8 +79,12 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly BlockingCollection<Write> _pending = [];
     private readonly Task _writer;
 
-    /// <summary>PostgreSQL mode's trims, removed behind the writer (null in SQLite mode, whose writer finds and removes them).</summary>
-    private readonly PostgresTrims? _trims;
+    /// <summary>
+    /// PostgreSQL mode: the version below which each entity's rows were removed by a committed trim (only the writer uses
+    /// it). Rows below a trim never come back (an append goes above the entity's stored snapshot), so a later trim starts
+    /// there; an entity forgotten starts from 0 again.
+    /// </summary>
+    private readonly Dictionary<JournalEntity, long> _trimmedBelow = [];
 
     /// <summary>The SQLite writer's connection and statements, kept between batches (only the writer's thread uses them).</summary>
     private SqliteStatements? _sqlite;
@@ -87,7 +103,6 @@ internal sealed class GroupCommit : IAsyncDisposable
         _metrics = metrics;
         _serviceId = options.Value.ServiceId;
         Heads = dataSource.IsPostgres() ? null : new SqliteJournalHeads(dataSource, _serviceId, upkeep);
-        _trims = dataSource.IsPostgres() ? new PostgresTrims(dataSource, gate, _serviceId, upkeep.TrimEvery) : null;
 
         // One writer, on a thread of its own making synchronous calls (SQLite's provider is synchronous anyway). On the
         // thread pool every step of a commit, the wake-up when writes arrive and each answer of the database, waited in
@@ -104,14 +119,8 @@ internal sealed class GroupCommit : IAsyncDisposable
         string grainType, string key, long version, long recordedAtMs, byte[] payload, RawWebhook? request, IReadOnlyList<OutboxEntry> notifications) =>
         EnqueueAsync(new JournalAppend(grainType, key, version, recordedAtMs, payload, request is null ? null : RequestValues(request), notifications));
 
-    /// <summary>
-    /// Removes one entity's journal entries below <paramref name="beforeVersion"/>: SQLite mode's writer takes it in the
-    /// next commit and finds and removes its rows with the upkeep; PostgreSQL mode removes them in its next round of trims.
-    /// </summary>
-    public Task TrimAsync(string grainType, string key, long beforeVersion) =>
-        _trims is { } trims
-            ? trims.TrimAsync(new JournalEntity(grainType, key), beforeVersion)
-            : EnqueueAsync(new JournalTrim(grainType, key, beforeVersion));
+    /// <summary>Removes one entity's journal entries below <paramref name="beforeVersion"/>, in the next commit.</summary>
+    public Task TrimAsync(string grainType, string key, long beforeVersion) => EnqueueAsync(new JournalTrim(grainType, key, beforeVersion));
 
     /// <summary>Stores one request's raw log row, in the next commit.</summary>
     public Task AppendAsync(RawWebhook request) => EnqueueAsync(new RequestAppend(request.Source, RequestValues(request)));
@@ -120,11 +129,6 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         _pending.CompleteAdding();
         await _writer;
-        if (_trims is not null)
-        {
-            await _trims.DisposeAsync();
-        }
-
         _sqlite?.Dispose();
         _pending.Dispose();
     }
@@ -286,6 +290,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 commands.ExecuteNonQuery();
                 transaction.Commit();
+                RememberTrims(batch);
                 return stored;
             }
             catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation
@@ -293,6 +298,21 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 stored[taken] = false;
             }
+        }
+    }
+
+    /// <summary>After a commit: where each trim in it removed its entity's rows up to.</summary>
+    private void RememberTrims(List<Write> batch)
+    {
+        foreach (var trim in batch.OfType<JournalTrim>())
+        {
+            if (_trimmedBelow.Count >= TrimFloorsKept)
+            {
+                _trimmedBelow.Clear();
+            }
+
+            var entity = new JournalEntity(trim.GrainType, trim.Key);
+            _trimmedBelow[entity] = Math.Max(_trimmedBelow.GetValueOrDefault(entity), trim.BeforeVersion);
         }
     }
 
@@ -316,6 +336,10 @@ internal sealed class GroupCommit : IAsyncDisposable
                     commands.BatchCommands.Add(Command(InsertRequestRow, row));
                 }
 
+                break;
+            case JournalTrim trim:
+                var floor = _trimmedBelow.GetValueOrDefault(new JournalEntity(trim.GrainType, trim.Key));
+                commands.BatchCommands.Add(Command(TrimJournal, [_serviceId, trim.GrainType, trim.Key, trim.BeforeVersion, floor]));
                 break;
             case RequestAppend append:
                 commands.BatchCommands.Add(Command(InsertRequestRow, append.Row));

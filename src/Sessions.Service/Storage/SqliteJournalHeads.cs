@@ -371,8 +371,7 @@ internal sealed class SqliteJournalHeads
 
 /// <summary>
 /// How often SQLite mode's writer saves the heads that changed, begins a pass finding the rows of the trims that wait and
-/// begins a round removing those found; how many rows a commit removes and how many trims' rows it finds; and how often
-/// PostgreSQL mode removes the trims that wait (<see cref="TrimEvery"/>, <see cref="PostgresTrims"/>):
+/// begins a round removing those found; how many rows a commit removes and how many trims' rows it finds:
 /// <see cref="Default"/> in the service; tests choose their own.
 /// </summary>
 internal sealed record SqliteUpkeep(TimeSpan SaveHeadsEvery, TimeSpan TrimEvery, TimeSpan RemoveEvery, int RowsRemovedPerCommit, int TrimsPerCommit)
